@@ -1,0 +1,254 @@
+"""The engine's entry point: validate, simulate in chunks, summarise (MODEL.md §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.stats import rankdata
+
+from . import classifier, model, priors, risks, summary
+from . import levers as lever_catalogue
+from .draws import Draws
+from .inputs import normalise
+
+ENGINE_VERSION = "1.0.0"
+CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
+DRIVER_TRIALS = 5_000
+CHART_TRIALS = 4_000
+CHART_MONTHS = 24
+STAT_QUANTILES = (0.05, 0.10, 0.50, 0.80, 0.90, 0.95)
+CURVE_QUANTILES = tuple(np.linspace(0.0, 1.0, 51))
+
+# The per-trial arrays kept after each chunk (everything else is dropped to save memory).
+KEPT = (
+    "cost", "duration", "effort", "offline", "production_balanced", "production_accuracy",
+    "production_recall", "production_precision", "production_metric", "accuracy_12m",
+    "data_preparation", "modeling", "deployment", "integration", "governance",
+    "people_cost", "labeling_cost", "compute_cost", "runaway_cost", "runaway_jobs",
+    "compliance_cost", "labeling_weeks", "working_weeks", "review", "departures", "tail",
+    "hire_arrival", "retention", "yearly_loss", "missing_impact", "curve_exponent",
+    "curve_floor", "curve_scale", "scrapped", "within_budget", "by_deadline", "meets_target",
+    "all_targets",
+)
+
+DRIVERS = (
+    ("data_preparation", "Data preparation effort"),
+    ("modeling", "Modeling effort"),
+    ("deployment", "Deployment effort"),
+    ("integration", "Legacy integration effort"),
+    ("governance", "Governance and compliance effort"),
+    ("tail", "Black-swan overrun (one project in six)"),
+    ("labeling_throughput", "Labeling throughput"),
+    ("hire_arrival", "Hiring delay"),
+    ("departures", "People leaving mid-project"),
+    ("curve_exponent", "Learning-curve steepness"),
+    ("retention", "Test-to-production retention"),
+    ("missing_impact", "Damage from missing values"),
+    ("compute_overrun", "Compute overrun"),
+    ("waste", "Wasted GPU time"),
+    ("runaway_jobs", "Training jobs left running"),
+    ("review", "Regulatory review time"),
+)
+
+
+def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
+    """Estimate cost, timeline and production accuracy; see MODEL.md §3 for the result."""
+    x = normalise(inputs)
+    if x["seed"] is None:
+        x["seed"] = int(np.random.SeedSequence().entropy % (2**63))
+    prep = model.prepare(x)
+    applicable = lever_catalogue.applicable(x, prep) if levers else []
+    lever_runs = [(lever, lever.apply(x)) for lever in applicable]
+    lever_preps = [model.prepare(changed) for _, changed in lever_runs]
+
+    kept: dict[str, list[np.ndarray]] = {key: [] for key in KEPT}
+    lever_kept: list[dict[str, list[np.ndarray]]] = [
+        {key: [] for key in lever_catalogue.KEPT} for _ in lever_runs
+    ]
+    drivers_sample = chart_sample = None
+    trials = x["trials"]
+    for chunk, start in enumerate(range(0, trials, CHUNK_TRIALS)):
+        draws = Draws(x["seed"], chunk, min(CHUNK_TRIALS, trials - start))
+        out = model.simulate(x, prep, draws)
+        for key in KEPT:
+            kept[key].append(out[key])
+        if chunk == 0:
+            drivers_sample = _driver_sample(out)
+            chart_sample = {key: out[key][:CHART_TRIALS]
+                            for key in ("production_balanced", "yearly_loss")}
+        for (_lever, changed), changed_prep, store in zip(lever_runs, lever_preps, lever_kept,
+                                                           strict=True):
+            lever_out = model.simulate(changed, changed_prep, draws)
+            for key in lever_catalogue.KEPT:
+                store[key].append(lever_out[key])
+    arrays = {key: np.concatenate(parts) for key, parts in kept.items()}
+
+    result: dict[str, Any] = {
+        "engine_version": ENGINE_VERSION,
+        "trials": trials,
+        "seed": x["seed"],
+        "inputs": x,
+    }
+    curves = {}
+    for name, key in (
+        ("cost_usd", "cost"),
+        ("duration_weeks", "duration"),
+        ("effort_person_weeks", "effort"),
+        ("offline_score", "offline"),
+        ("production_accuracy", "production_accuracy"),
+        ("production_recall", "production_recall"),
+        ("production_precision", "production_precision"),
+        ("production_accuracy_12m", "accuracy_12m"),
+        ("production_metric", "production_metric"),
+    ):
+        result[name], curves[name] = _stats(arrays[key])
+    result["phase_share"] = _phase_share(arrays)
+    result["probability"] = {
+        key: float(arrays[key].mean())
+        for key in ("within_budget", "by_deadline", "meets_target", "all_targets")
+    }
+    result["labels_needed_p50"] = _labels_needed(x, prep, arrays)
+    result["drivers"] = _drivers(drivers_sample)
+    result["levers"] = lever_catalogue.rank(
+        result, [(lever, _lever_summary(store)) for (lever, _), store in zip(lever_runs, lever_kept,
+                                                                             strict=True)]
+    )
+    result["production_by_month"] = _by_month(x, prep, chart_sample)
+    result["curves"] = {"quantiles": [round(q, 4) for q in CURVE_QUANTILES], **curves}
+    result["cost_breakdown"] = {
+        key.removesuffix("_cost"): float(arrays[key].mean())
+        for key in ("people_cost", "labeling_cost", "compute_cost", "runaway_cost",
+                    "compliance_cost")
+    }
+    result["risks"] = risks.assess(x, prep, arrays, result)
+    result["summary"] = summary.sentences(x, prep, result)
+    return result
+
+
+def _stats(values: np.ndarray) -> tuple[dict[str, float], list[float]]:
+    n = values.size
+    spread = 0.5 / np.sqrt(n)
+    wanted = np.array(STAT_QUANTILES + (0.5 - spread, 0.5 + spread) + CURVE_QUANTILES)
+    q = _quantiles(np.sort(values), wanted)
+    q6 = q[: len(STAT_QUANTILES)]
+    stats = {
+        "mean": float(values.mean()),
+        "p5": float(q6[0]),
+        "p10": float(q6[1]),
+        "p50": float(q6[2]),
+        "p80": float(q6[3]),
+        "p90": float(q6[4]),
+        "p95": float(q6[5]),
+        # Standard error of the median from the order statistics one standard error away.
+        "mc_error": float(max(q[7] - q[6], 0.0) / 2.0),
+    }
+    return stats, [float(v) for v in q[8:]]
+
+
+def _quantiles(ordered: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Linear-interpolation quantiles (numpy's default) of an already sorted array."""
+    position = wanted * (ordered.size - 1)
+    low = np.floor(position).astype(np.intp)
+    high = np.minimum(low + 1, ordered.size - 1)
+    share = position - low
+    return ordered[low] + (ordered[high] - ordered[low]) * share
+
+
+def _phase_share(arrays: dict[str, np.ndarray]) -> dict[str, float]:
+    phases = ("data_preparation", "modeling", "deployment", "integration", "governance")
+    means = np.array([arrays[phase].mean() for phase in phases])
+    shares = means / means.sum()
+    return {phase: float(share) for phase, share in zip(phases, shares, strict=True)}
+
+
+def _labels_needed(x, prep, arrays) -> int | None:
+    """Total labeled examples at which half the trials meet the target metric in production."""
+    needed_balanced = classifier.balanced_needed(
+        x["target_metric"], x["target_value"], prep.production_prevalence
+    )
+    if not np.isfinite(needed_balanced):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        offline_needed = needed_balanced / arrays["retention"] / (1.0 - arrays["missing_impact"])
+        error_needed = 1.0 - offline_needed
+        floor, scale, exponent = arrays["curve_floor"], arrays["curve_scale"], arrays["curve_exponent"]
+        if prep.pilot is None:
+            imbalance = min(1.0, 2.0 * x["positive_fraction"])
+            shrink = (error_needed - floor) / scale
+            examples = priors.LEARNING_CURVE_START * shrink ** (-1.0 / exponent) / imbalance
+        else:
+            examples = (scale / (error_needed - floor)) ** (1.0 / exponent)
+        examples = np.where(error_needed <= floor, np.inf, examples)
+        examples = np.where((needed_balanced <= 0.5) | (error_needed >= floor + scale), 0.0, examples)
+    median = float(np.quantile(examples, 0.5, method="inverted_cdf"))
+    if not np.isfinite(median) or median > 1e12:
+        return None
+    return int(np.ceil(median))
+
+
+def _driver_sample(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    sample = {key: out[key][:DRIVER_TRIALS] for key, _ in DRIVERS if key in out}
+    sample["labeling_throughput"] = out["throughput"][:DRIVER_TRIALS]
+    for key in ("cost", "duration", "production_metric"):
+        sample[key] = out[key][:DRIVER_TRIALS]
+    return sample
+
+
+def _drivers(sample: dict[str, np.ndarray]) -> dict[str, list[dict[str, Any]]]:
+    """Spearman rank correlation of each uncertain quantity with each output."""
+    names = [(key, label) for key, label in DRIVERS
+             if key in sample and np.ptp(sample[key]) > 0]
+    outputs = (("cost_usd", "cost"), ("duration_weeks", "duration"),
+               ("production_metric", "production_metric"))
+    result: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in outputs}
+    if not names:
+        return result
+    inputs_ranked = _standardised_ranks(np.stack([sample[key] for key, _ in names]))
+    for name, key in outputs:
+        if np.ptp(sample[key]) == 0:
+            continue
+        ranked = _standardised_ranks(sample[key][None, :])[0]
+        correlations = inputs_ranked @ ranked / ranked.size
+        rows = [
+            {"name": key, "label": label, "correlation": round(float(corr), 3)}
+            for (key, label), corr in zip(names, correlations, strict=True)
+            if abs(corr) >= 0.05
+        ]
+        result[name] = sorted(rows, key=lambda row: -abs(row["correlation"]))[:8]
+    return result
+
+
+def _standardised_ranks(matrix: np.ndarray) -> np.ndarray:
+    ranks = rankdata(matrix, axis=1)
+    ranks -= ranks.mean(axis=1, keepdims=True)
+    ranks /= ranks.std(axis=1, keepdims=True)
+    return ranks
+
+
+def _lever_summary(store: dict[str, list[np.ndarray]]) -> dict[str, float]:
+    arrays = {key: np.concatenate(parts) for key, parts in store.items()}
+    return {
+        "within_budget": float(arrays["within_budget"].mean()),
+        "by_deadline": float(arrays["by_deadline"].mean()),
+        "meets_target": float(arrays["meets_target"].mean()),
+        "all_targets": float(arrays["all_targets"].mean()),
+        "cost_p50_usd": float(np.quantile(arrays["cost"], 0.5)),
+        "duration_p50_weeks": float(np.quantile(arrays["duration"], 0.5)),
+        "accuracy_12m_p50": float(np.quantile(arrays["accuracy_12m"], 0.5)),
+    }
+
+
+def _by_month(x, prep, sample) -> dict[str, Any]:
+    """The target metric month by month after launch, with and without the retraining cadence."""
+    months = list(range(1, CHART_MONTHS + 1))
+    series = {}
+    cadences = {"with_retraining": x["retrain_every_months"], "without_retraining": 0}
+    for name, cadence in cadences.items():
+        balanced = model.monthly_balanced(sample["production_balanced"], sample["yearly_loss"],
+                                          cadence, CHART_MONTHS)
+        values = classifier.metric(balanced, x["target_metric"], prep.production_prevalence)
+        low, mid, high = np.quantile(values, [0.1, 0.5, 0.9], axis=0)
+        series[name] = {"p10": low.tolist(), "p50": mid.tolist(), "p90": high.tolist()}
+    return {"months": months, "metric": x["target_metric"],
+            "retrain_every_months": x["retrain_every_months"], **series}

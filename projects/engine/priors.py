@@ -1,0 +1,106 @@
+"""Every default number the model uses, with its source or marked as an assumption.
+
+docs/model.md explains each one; `SOURCES` lets the app answer "where does this come from?".
+"""
+
+# Effort medians in person-weeks (MODEL.md §4.1; sizes are assumptions anchored on the
+# data-preparation share reported by Anaconda 2020: 45% of data scientists' time).
+DATA_PREP_MEDIAN = 5.0
+DATA_PREP_PER_EXTRA_SYSTEM = 0.3
+DATA_PREP_INCONSISTENT_IDS = 1.3
+DATA_PREP_NOT_REPRESENTATIVE = 1.15
+MODELING_MEDIAN = {"classical": 4.0, "fine_tune": 6.0, "from_scratch": 12.0}
+MODELING_EXPLAINABILITY = 1.25
+DEPLOYMENT_MEDIAN = 2.0
+DEPLOYMENT_PER_MISSING_CAPABILITY = 0.25
+LATENCY_FACTOR = {"batch": 1.0, "online": 1.3, "realtime": 1.8}
+FIRST_ML_DEPLOYMENT = 1.3
+INTEGRATION_MEDIAN = {"documented": 2.0, "poor": 5.0, "undocumented": 9.0}
+INTEGRATION_SIGMA = 0.7
+GOVERNANCE_EXPLAINABILITY = 4.0
+GOVERNANCE_FAIRNESS_AUDIT = 3.0
+GOVERNANCE_PRIVACY = 3.0
+GOVERNANCE_REGULATORY = 10.0
+GOVERNANCE_REGULATORY_SIGMA = 0.4
+PHASE_SIGMA = 0.5
+
+# Skill (COCOMO II.2000 analyst capability 1.42 .. 0.71; the model's span is 1.35 .. 0.80).
+SKILL_BASE = 1.35
+SKILL_SENIOR_SHARE_GAIN = 0.55
+NO_DOMAIN_EXPERT = 1.15
+
+# Reference-class tail (Flyvbjerg & Budzier 2011: one IT project in six is a black swan).
+BLACK_SWAN_PROBABILITY = 1 / 6
+BLACK_SWAN_MEDIAN = 2.0
+BLACK_SWAN_SIGMA = 0.4
+
+# Privacy event without an anonymisation plan (assumption).
+DATASET_SCRAPPED_PROBABILITY = 0.15
+DATASET_SCRAPPED_REDO = 0.5
+
+# Calendar (MODEL.md §4.2). Hiring: LinkedIn's 49 days from application to start, plus the
+# time to find candidates; ramp-up: Swimm's 3-9 months; attrition: LinkedIn 2017, 13.2%.
+JUNIOR_START_SPEED = 0.5
+JUNIOR_RAMP_WEEKS = 52.0
+HIRING_DELAY_MEDIAN_WEEKS = 10.0
+HIRING_DELAY_SIGMA = 0.4
+NEW_HIRE_START_SPEED = 0.25
+NEW_HIRE_RAMP_WEEKS = (13.0, 39.0)
+ATTRITION_PER_YEAR = {"below": 0.30, "at": 0.13, "above": 0.08}
+LABELING_THROUGHPUT_SIGMA = 0.3
+MODELING_TAIL_SHARE = 0.25
+REGULATORY_REVIEW_WEEKS = (4.0, 12.0)
+
+# Cost (MODEL.md §4.3). Label prices sit inside AWS SageMaker Ground Truth's public tiers.
+LABEL_COST_USD = {"tabular": 0.05, "text": 0.10, "image": 0.06, "other": 0.10}
+LABEL_QA_OVERHEAD = (1.1, 1.4)
+GPU_HOURS_PER_RUN = {"classical": 0.0, "fine_tune": 4.0, "from_scratch": 200.0}
+COMPUTE_SIGMA = 0.4
+CLOUD_WASTE_BETA = (6.0, 14.0)  # mean 30%: Flexera State of the Cloud, 27-30% wasted
+RUNAWAY_PER_MONTH = {False: 0.05, True: 0.005}  # assumption: no published frequency
+RUNAWAY_HOURS = 48.0  # a job left running over a weekend
+COMPLIANCE_USD = (15000.0, 50000.0)  # EU AI Act conformity assessment fees 15-50k EUR
+WEEKS_PER_MONTH = 52.0 / 12.0
+
+# Accuracy (MODEL.md §4.4).
+LEARNING_CURVE_EXPONENT = {"tabular": 0.5, "image": 0.3, "text": 0.15, "other": 0.3}
+LEARNING_CURVE_SIGMA = 0.6
+LEARNING_CURVE_EXPONENT_RANGE = (0.05, 1.0)
+LEARNING_CURVE_START = 100.0
+LABEL_NOISE_ERROR_SHARE = 0.5
+MISSING_IMPACT = (0.1, 0.5)  # assumption: no published figure
+MISSING_NOT_AT_RANDOM = 2.0
+SHIFT_ORDER = ("same", "fresh", "new_site", "different")
+RETENTION_BETA = {
+    "same": (95.0, 5.0),  # mean 0.95
+    "fresh": (40.0, 6.0),  # mean 0.87: Recht et al. 2019, 3-15 points lost on re-collection
+    "new_site": (22.0, 7.0),  # mean 0.76: WILDS median retention about 0.75
+    "different": (9.0, 6.0),  # mean 0.60: ObjectNet, 40-45% drop
+}
+NO_DRIFT_PROBABILITY = 0.09  # Vela et al. 2022: 91% of models degraded
+DRIFT_YEARLY_LOSS = {"stable": 0.05, "seasonal": 0.15, "volatile": 0.30}
+DRIFT_SIGMA = 0.5
+DRIFT_MAX_YEARLY_LOSS = 0.9
+
+REGULATED_DOMAINS = ("healthcare", "finance", "hiring", "public_sector")
+
+# What the app shows when asked where a number comes from.
+SOURCES = {
+    "learning_curve": "Hestness et al. 2017 (arXiv 1712.00409); Figueroa et al. 2012",
+    "production_shift": "Recht et al. ICML 2019; Koh et al. ICML 2021 (WILDS); "
+    "Barbu et al. NeurIPS 2019 (ObjectNet)",
+    "drift": "Vela et al. 2022, Scientific Reports; Yao et al. 2022 (Wild-Time)",
+    "imbalance": "ULB credit card fraud data set: 0.172% fraud",
+    "label_noise": "Northcutt et al. 2021: 3.3% label errors on average",
+    "label_cost": "AWS SageMaker Ground Truth pricing",
+    "data_preparation": "Anaconda State of Data Science 2020: 45% of time",
+    "overrun_tail": "Flyvbjerg & Budzier, HBR 2011: one IT project in six a black swan",
+    "skill": "COCOMO II.2000 capability drivers",
+    "hiring": "LinkedIn: 49 days from application to start",
+    "ramp_up": "Swimm survey: 3-9 months to ramp up",
+    "attrition": "LinkedIn 2017: software turnover 13.2% a year",
+    "cloud_waste": "Flexera State of the Cloud: 27-30% of spend wasted",
+    "regulation": "EU AI Act impact estimates: conformity assessment 15-50k EUR",
+    "privacy": "IBM Cost of a Data Breach 2024: 4.88M USD on average",
+    "assumption": "Assumption: no published figure found",
+}

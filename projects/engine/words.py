@@ -1,0 +1,104 @@
+"""Numbers rounded for people: money, weeks, shares and chances in plain words."""
+
+from __future__ import annotations
+
+import math
+
+CHANCE_DENOMINATORS = (2, 3, 4, 5, 10, 20)
+
+
+def usd(amount: float) -> str:
+    """$480, $4,800, $52k, $520k, $1.2M, $3.4B: two or three significant figures."""
+    amount = float(amount)
+    if not math.isfinite(amount):
+        return "an unbounded amount"
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if amount < 1000:
+        return f"{sign}${_significant(amount, 2):,.0f}"
+    if amount < 10_000:
+        return f"{sign}${_significant(amount, 2):,.0f}"
+    if amount < 1_000_000:
+        return f"{sign}${_significant(amount, 2) / 1000:,.0f}k"
+    if amount < 1_000_000_000:
+        return f"{sign}${_trim(_significant(amount, 2) / 1e6)}M"
+    return f"{sign}${_trim(_significant(amount, 2) / 1e9)}B"
+
+
+def weeks(value: float) -> str:
+    value = float(value)
+    if not math.isfinite(value):
+        return "forever"
+    if value < 1.5:
+        return "1 week"
+    if value > 104:
+        return f"{_trim(round(value / 52, 1))} years ({round(value):,} weeks)"
+    return f"{round(value):,} weeks"
+
+
+def person_weeks(value: float) -> str:
+    value = float(value)
+    if value < 1.5:
+        return "about 1 person-week"
+    return f"about {_significant(value, 2):,.0f} person-weeks"
+
+
+def percent(share: float, decimals: int | None = None) -> str:
+    """82%, 99.9%: more decimals only where they matter (close to 0 or 100%)."""
+    value = 100 * float(share)
+    if decimals is None:
+        decimals = 0
+        if 99 < value < 100 or 0 < value < 1:
+            decimals = 1
+        if 99.9 < value < 100 or 0 < value < 0.1:
+            decimals = 2
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
+
+
+def points(share: float) -> str:
+    """A difference of balanced accuracy or accuracy in percentage points."""
+    value = round(100 * abs(float(share)))
+    return f"{value} point" + ("" if value == 1 else "s")
+
+
+def chance(probability: float) -> str:
+    """'1 in 4', '4 in 5', 'less than 1 in 100', 'almost certain'."""
+    p = float(probability)
+    if p >= 0.995:
+        return "almost certain"
+    if p < 0.01:
+        return "less than 1 in 100" if p > 0 else "no"
+    for denominator in CHANCE_DENOMINATORS:
+        numerator = round(p * denominator)
+        if 1 <= numerator < denominator and abs(numerator / denominator - p) <= 0.025:
+            return f"{numerator} in {denominator}"
+    return f"{round(p * 100)} in 100"
+
+
+def count(value: float) -> str:
+    value = float(value)
+    if value >= 1e6:
+        return f"{_trim(_significant(value, 2) / 1e6)} million"
+    if value >= 1000:
+        return f"{_significant(value, 2):,.0f}"
+    return f"{round(value):,}"
+
+
+def times(ratio: float) -> str:
+    return f"{_trim(round(float(ratio), 1))}×"
+
+
+def _significant(value: float, digits: int) -> float:
+    if value == 0:
+        return 0.0
+    magnitude = math.floor(math.log10(abs(value)))
+    factor = 10 ** (magnitude - digits + 1)
+    return round(value / factor) * factor
+
+
+def _trim(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
