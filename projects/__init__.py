@@ -1,0 +1,1 @@
+"""Riskboard's Django app: teams, projects, revisions and estimates; the engine lives in engine/."""

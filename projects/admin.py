@@ -1,0 +1,76 @@
+"""Django admin for every model; revisions and estimate results are read-only there too."""
+
+from django.contrib import admin
+
+from projects.models import Estimate, Membership, Project, Revision, Team
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "personal", "created_at"]
+    list_filter = ["personal"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "team__name"]
+    autocomplete_fields = ["user", "team"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "archived", "created_by", "updated_at"]
+    list_filter = ["archived"]
+    search_fields = ["name", "team__name"]
+    autocomplete_fields = ["team"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Revisions are history: they can be read here, never changed or deleted one by one."""
+
+    list_display = ["project", "number", "author", "note", "created_at"]
+    search_fields = ["project__name", "note"]
+    readonly_fields = ["project", "number", "inputs", "author", "note", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Estimate)
+class EstimateAdmin(admin.ModelAdmin):
+    list_display = ["revision", "status", "trials", "seed", "engine_version", "finished_at"]
+    list_filter = ["status", "engine_version"]
+    search_fields = ["revision__project__name", "error"]
+    readonly_fields = [
+        "revision",
+        "status",
+        "seed",
+        "trials",
+        "engine_version",
+        "result",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

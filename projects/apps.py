@@ -1,0 +1,8 @@
+"""The projects app's configuration."""
+
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = "Projects"

@@ -1,0 +1,438 @@
+"""The guided project form, generated from the engine's input metadata, and the team forms.
+
+No input is listed here by hand: every field comes from `projects.engine.inputs.INPUTS`, and
+validation is the engine's `normalise`. This module only translates between what people type
+(percentages, "500,000", one pilot measurement per line) and the engine's values, and words
+the engine's messages in the form's units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Q
+
+from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, SECTIONS, InputError, InputSpec, normalise
+from projects.models import Membership, Team
+
+ADVANCED_SECTION = "simulation"
+PROJECT_FIELDS = ("name", "description", "note")
+
+
+# Numbers -------------------------------------------------------------------------------------
+
+
+def decimal_text(number: Decimal, grouping: bool) -> str:
+    """A decimal without trailing zeros or exponent, e.g. 90, 4.5, 1,000,000."""
+    number = number.normalize()
+    if number == number.to_integral_value():
+        return f"{int(number):,}" if grouping else str(int(number))
+    return format(number, ",f" if grouping else "f")
+
+
+def as_decimal(value: int | float) -> Decimal:
+    # repr() gives the shortest text that round-trips, so 0.07 stays 0.07, not 0.0700000…
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def number_text(spec: InputSpec, value: Any) -> str:
+    """An engine number as the form shows it: percentages for shares, separators for amounts."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    number = as_decimal(value)
+    if spec.percent:
+        return decimal_text(number * 100, grouping=False)
+    return decimal_text(number, grouping=bool(spec.unit))
+
+
+def percent_text(value: int | float | str) -> str:
+    """0.9 -> "90%"."""
+    number = Decimal(value) if isinstance(value, str) else as_decimal(value)
+    return decimal_text(number * 100, grouping=True) + "%"
+
+
+def parse_number(spec: InputSpec, text: str) -> Any:
+    """What someone typed, as the engine's value; unreadable text goes to the engine as is, so
+    that its message says what was expected."""
+    cleaned = re.sub(r"[\s,_]", "", text)
+    if spec.percent:
+        cleaned = cleaned.removesuffix("%")
+    if spec.unit.startswith("USD"):
+        cleaned = cleaned.removeprefix("$")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return text
+    if not number.is_finite():
+        return float(number)
+    if spec.percent:
+        number /= 100
+    if spec.kind == "integer" and number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+# Messages in the form's terms -----------------------------------------------------------------
+
+_GOT_NUMBER = re.compile(r"\bgot (-?(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)(?![\w%])")
+
+
+def percent_range_text(spec: InputSpec) -> str:
+    """Allowed values of a percentage input, e.g. "a percentage above 0% up to 100%"."""
+    low = percent_text(spec.minimum) if spec.minimum is not None else ""
+    high = percent_text(spec.maximum) if spec.maximum is not None else ""
+    if low and high:
+        low_word = "above" if spec.min_exclusive else "from"
+        high_word = "below" if spec.max_exclusive else "up to"
+        return f"a percentage {low_word} {low} {high_word} {high}"
+    if low:
+        return f"a percentage {'above' if spec.min_exclusive else 'of at least'} {low}"
+    return "a percentage"
+
+
+def allowed_text(spec: InputSpec) -> str:
+    """The allowed values as the form shows them."""
+    return percent_range_text(spec) if spec.percent else spec.range_text()
+
+
+def message_in_form_terms(spec: InputSpec, message: str, line_numbers: list[int] = ()) -> str:
+    """The engine's message for `spec`, with shares in percent and pilot points as lines."""
+    if spec.kind == "curve":
+        message = _curve_message(spec, message, line_numbers)
+    elif spec.percent:
+        message = message.replace(spec.range_text(), percent_range_text(spec))
+        message = _GOT_NUMBER.sub(lambda match: f"got {percent_text(match.group(1))}", message)
+    for other in INPUTS:
+        # Other percentage inputs named with their value, e.g. "(baseline_score 0.5)".
+        if other.percent:
+            message = re.sub(
+                rf"\b{other.key} (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\b",
+                lambda match, other=other: (
+                    f"{_lower_first(other.label)} {percent_text(match.group(1))}"
+                ),
+                message,
+            )
+    return message[:1].upper() + message[1:]
+
+
+def _curve_message(spec: InputSpec, message: str, line_numbers: list[int]) -> str:
+    if message.startswith(f"must be {spec.range_text()}"):
+        count = re.search(r"got (\d+) points", message)
+        got = f"; got {count.group(1)}" if count else ""
+        return (
+            "needs at least 3 lines, one measurement per line: the number of examples and the "
+            f'score in %, like "500, 72"{got}'
+        )
+    if "score must be" in message:
+        message = re.sub(
+            r"score must be a number (.*?), got", "score must be {range}, got", message
+        )
+        message = message.replace("{range}", "a percentage above 0% up to 100%")
+        message = _GOT_NUMBER.sub(lambda match: f"got {percent_text(match.group(1))}", message)
+
+    def line_of(match: re.Match) -> str:
+        index = int(match.group(1)) - 1
+        number = line_numbers[index] if 0 <= index < len(line_numbers) else index + 1
+        return f"line {number}"
+
+    message = re.sub(r"\bpoint (\d+)", line_of, message)
+    return message.replace("different example counts", "different numbers of examples")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+# Fields ---------------------------------------------------------------------------------------
+
+
+class NumberField(forms.CharField):
+    """A number or integer input, typed as text so that nothing typed is lost on error."""
+
+    def __init__(self, spec: InputSpec, **kwargs):
+        self.spec = spec
+        mode = "numeric" if spec.kind == "integer" else "decimal"
+        widget = forms.TextInput(attrs={"inputmode": mode, "autocomplete": "off"})
+        super().__init__(required=False, widget=widget, **kwargs)
+
+    def prepare_value(self, value):
+        return value if isinstance(value, str) else number_text(self.spec, value)
+
+    def clean(self, value):
+        text = super().clean(value)
+        return None if text == "" else parse_number(self.spec, text)
+
+
+class ChoiceInputField(forms.CharField):
+    """One of the engine's choices; anything else is left for the engine to reject."""
+
+    def __init__(self, spec: InputSpec, **kwargs):
+        self.spec = spec
+        super().__init__(required=False, widget=forms.Select(choices=spec.choices), **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        return text or None
+
+
+class TextInputField(forms.CharField):
+    """Short free text; also the fallback for any kind of input the form does not know yet."""
+
+    def __init__(self, spec: InputSpec, **kwargs):
+        self.spec = spec
+        attrs = {"autocomplete": "off"}
+        if spec.extra.get("max_length"):
+            attrs["maxlength"] = spec.extra["max_length"]
+        super().__init__(required=False, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def prepare_value(self, value):
+        return "" if value is None else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        return text or None
+
+
+class YesNoField(forms.BooleanField):
+    def __init__(self, spec: InputSpec, **kwargs):
+        self.spec = spec
+        super().__init__(required=False, **kwargs)
+
+
+class YesNoDefaultField(forms.CharField):
+    """A yes/no input that may be left to the engine's default (a three-way choice)."""
+
+    def __init__(self, spec: InputSpec, **kwargs):
+        self.spec = spec
+        choices = [("", f"Default ({spec.null_means})"), ("yes", "Yes"), ("no", "No")]
+        super().__init__(required=False, widget=forms.Select(choices=choices), **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return "" if value is None else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        return {"": None, "yes": True, "no": False}.get(text, text)
+
+
+class PilotCurveField(forms.CharField):
+    """Pilot measurements, one "examples, score in %" line each."""
+
+    widget = forms.Textarea
+
+    def __init__(self, spec: InputSpec, **kwargs):
+        self.spec = spec
+        self.line_numbers: list[int] = []
+        widget = forms.Textarea(
+            attrs={"rows": 4, "placeholder": "500, 62\n2000, 70\n8000, 76", "spellcheck": "false"}
+        )
+        super().__init__(required=False, widget=widget, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            lines = []
+            for point in value:
+                if isinstance(point, dict):
+                    score = point.get("score")
+                    score_text = percent_text(score).rstrip("%") if score is not None else ""
+                    lines.append(f"{point.get('examples')}, {score_text}")
+            return "\n".join(lines)
+        return "" if value is None else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        self.line_numbers = []
+        if not text:
+            return None
+        points = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            parts = [part for part in re.split(r"\s*[;,\t]\s*|\s+", line) if part]
+            if len(parts) != 2:
+                raise forms.ValidationError(
+                    f"Line {number} should be the number of examples and the score in %, "
+                    f'like "500, 72"; got "{line[:40]}".'
+                )
+            examples_text, score_text = parts
+            examples = parse_number(INPUTS_BY_KEY["labeled_examples"], examples_text)
+            score = parse_number(_PERCENT_SCORE, score_text)
+            points.append({"examples": examples, "score": score})
+            self.line_numbers.append(number)
+        return points
+
+
+# A pilot score is a share entered in percent, like the other scores.
+_PERCENT_SCORE = InputSpec(
+    key="score", kind="number", default=None, label="Score", help="", section="data",
+    percent=True, unit="%",
+)  # fmt: skip
+
+FIELD_CLASSES = {
+    "number": NumberField,
+    "integer": NumberField,
+    "choice": ChoiceInputField,
+    "curve": PilotCurveField,
+    "text": TextInputField,
+}
+
+
+def field_for(spec: InputSpec) -> forms.Field:
+    if spec.kind == "bool":
+        field_class = YesNoDefaultField if spec.nullable else YesNoField
+    else:
+        field_class = FIELD_CLASSES.get(spec.kind, TextInputField)
+    return field_class(spec, label=spec.label, help_text=spec.help)
+
+
+# The project form -----------------------------------------------------------------------------
+
+
+@dataclass
+class FieldRow:
+    """One input as the template shows it."""
+
+    field: forms.BoundField
+    spec: InputSpec
+    unit: str
+    allowed: str
+    empty_means: str
+
+    @property
+    def is_checkbox(self) -> bool:
+        return self.spec.kind == "bool" and not self.spec.nullable
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[FieldRow]
+    advanced: bool
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.field.errors for row in self.rows)
+
+
+class ProjectForm(forms.Form):
+    """The project's name and description, every engine input, and a note on what changed."""
+
+    name = forms.CharField(label="Project name", max_length=200)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences on what the model is for.",
+    )
+    note = forms.CharField(
+        label="What changed?",
+        required=False,
+        max_length=500,
+        help_text="Optional; shown in the project's history next to this revision.",
+    )
+
+    def __init__(self, *args, inputs: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = {spec.key: spec.default for spec in INPUTS}
+        values.update({key: value for key, value in (inputs or {}).items() if key in values})
+        for spec in INPUTS:
+            self.fields[spec.key] = field_for(spec)
+            self.initial.setdefault(spec.key, values[spec.key])
+        self.inputs: dict | None = None
+
+    def sections(self) -> list[Section]:
+        sections = []
+        for key, title in SECTIONS:
+            rows = [
+                FieldRow(
+                    field=self[spec.key],
+                    spec=spec,
+                    unit="%" if spec.percent else spec.unit,
+                    allowed=_upper_first(allowed_text(spec))
+                    if spec.kind in ("number", "integer")
+                    else "",
+                    empty_means=spec.null_means if spec.nullable else "",
+                )
+                for spec in INPUTS
+                if spec.section == key
+            ]
+            if rows:
+                sections.append(Section(key, title, rows, advanced=key == ADVANCED_SECTION))
+        return sections
+
+    def clean(self):
+        cleaned = super().clean()
+        # Inputs whose text could not even be read are already marked; the engine checks the
+        # rest, so that every problem shows at once.
+        raw = {spec.key: cleaned[spec.key] for spec in INPUTS if spec.key in cleaned}
+        try:
+            self.inputs = normalise(raw)
+        except InputError as exc:
+            for key, message in exc.errors.items():
+                if key in INPUTS_BY_KEY:
+                    field = self.fields[key]
+                    lines = getattr(field, "line_numbers", [])
+                    self.add_error(key, message_in_form_terms(INPUTS_BY_KEY[key], message, lines))
+                else:
+                    self.add_error(None, f"{key}: {message}")
+        return cleaned
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# Accounts and teams ---------------------------------------------------------------------------
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False, help_text="Optional; team owners can add you by this address."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ("name",)
+
+
+class AddMemberForm(forms.Form):
+    """A team owner adds someone, found by username or email, with a role."""
+
+    who = forms.CharField(label="Username or email", max_length=254)
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean_who(self):
+        who = self.cleaned_data["who"].strip()
+        users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+        matches = list(users[:2])
+        if not matches:
+            raise forms.ValidationError(
+                f'Nobody has the username or email "{who}". Ask them to sign up first.'
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                f'More than one account matches "{who}"; use the exact username instead.'
+            )
+        return matches[0]

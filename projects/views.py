@@ -1,0 +1,404 @@
+"""Pages: portfolio, project report and history, the guided form, teams, and sign-up.
+
+Views stay thin: find what the user may see (404 otherwise), check they may change it (403 for
+viewers), call `estimates.py`, and render what the presenters prepared.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects import estimates, presenters
+from projects.forms import AddMemberForm, ProjectForm, SignupForm, TeamForm
+from projects.models import Estimate, Membership, Project, Team
+
+logger = logging.getLogger(__name__)
+
+SESSION_TEAM = "team_id"
+
+
+# Who may see and change what ------------------------------------------------------------------
+
+
+def current_membership(request: HttpRequest) -> Membership:
+    """The team the user is looking at: the one picked last, else their first team."""
+    memberships = Membership.objects.filter(user=request.user).select_related("team")
+    chosen = memberships.filter(team_id=request.session.get(SESSION_TEAM)).first()
+    if chosen is None:
+        chosen = memberships.order_by("created_at", "id").first()
+    if chosen is None:
+        # Accounts made outside sign-up (createsuperuser, the admin) get their team here.
+        team = Team.create_personal(request.user)
+        chosen = memberships.get(team=team)
+    request.session[SESSION_TEAM] = chosen.team_id
+    return chosen
+
+
+def membership_for(request: HttpRequest, team_id: int) -> Membership:
+    """The user's membership of a team; 404 for anyone else, so nothing leaks."""
+    return get_object_or_404(
+        Membership.objects.select_related("team"), team_id=team_id, user=request.user
+    )
+
+
+def project_for(request: HttpRequest, project_id: int) -> tuple[Project, Membership]:
+    project = get_object_or_404(Project.objects.select_related("team"), pk=project_id)
+    membership = Membership.objects.filter(team=project.team, user=request.user).first()
+    if membership is None:
+        raise_not_found()
+    return project, membership
+
+
+def raise_not_found():
+    raise Http404("Nothing here, or not yours to see.")
+
+
+def require_editor(membership: Membership) -> None:
+    if not membership.can_edit:
+        raise PermissionDenied(
+            f"You are a viewer in {membership.team}: you can see its projects but not change "
+            "them. Ask a team owner to make you an editor."
+        )
+
+
+# Portfolio ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    if "team" in request.GET:
+        try:
+            team_id = int(request.GET["team"])
+        except ValueError:
+            raise_not_found()
+        request.session[SESSION_TEAM] = membership_for(request, team_id).team_id
+    membership = current_membership(request)
+    newest = Estimate.objects.filter(revision__project=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    projects = list(
+        membership.team.projects.annotate(latest_status=Subquery(newest.values("status")[:1]))
+    )
+    done = (
+        Estimate.objects.filter(
+            revision__project__team=membership.team, status=Estimate.Status.DONE
+        )
+        .order_by("-finished_at", "-id")
+        .values("revision__project_id", "finished_at", "result__probability")
+    )
+    history: dict[int, list[dict]] = {}
+    for row in done:
+        recent = history.setdefault(row["revision__project_id"], [])
+        if len(recent) < 2:
+            recent.append(row)
+    rows = []
+    for project in projects:
+        recent = history.get(project.pk, [])
+        rows.append(
+            presenters.portfolio_row(
+                project,
+                latest=recent[0]["result__probability"] if recent else None,
+                previous=recent[1]["result__probability"] if len(recent) > 1 else None,
+                finished_at=recent[0]["finished_at"] if recent else None,
+                latest_status=project.latest_status,
+            )
+        )
+    return render(
+        request,
+        "projects/portfolio.html",
+        {
+            "membership": membership,
+            "team": membership.team,
+            "rows": [row for row in rows if not row.project.archived],
+            "archived_rows": [row for row in rows if row.project.archived],
+            "memberships": Membership.objects.filter(user=request.user).select_related("team"),
+        },
+    )
+
+
+# Projects -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    if "team" in request.GET:
+        try:
+            membership = membership_for(request, int(request.GET["team"]))
+        except ValueError:
+            raise_not_found()
+    else:
+        membership = current_membership(request)
+    require_editor(membership)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            project = Project.objects.create(
+                team=membership.team,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                created_by=request.user,
+            )
+            revision = project.add_revision(form.inputs, request.user, form.cleaned_data["note"])
+        estimate = estimates.queue_estimate(revision)
+        _message_for(request, estimate, "Project created")
+        return redirect(project)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "team": membership.team, "project": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    latest = project.latest_revision()
+    form = ProjectForm(
+        request.POST or None,
+        inputs=latest.inputs if latest else None,
+        initial={"name": project.name, "description": project.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            project.name = form.cleaned_data["name"]
+            project.description = form.cleaned_data["description"]
+            project.save(update_fields=["name", "description", "updated_at"])
+            revision = project.add_revision(form.inputs, request.user, form.cleaned_data["note"])
+        estimate = estimates.queue_estimate(revision)
+        _message_for(request, estimate, f"Saved revision {revision.number}")
+        return redirect(project)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "team": project.team, "project": project, "revision": latest},
+    )
+
+
+def _message_for(request: HttpRequest, estimate: Estimate, done: str) -> None:
+    if estimate.status == Estimate.Status.FAILED:
+        messages.error(request, f"{done}, but its estimate failed; the reason is shown below.")
+    else:
+        messages.success(request, f"{done} and estimated.")
+
+
+@login_required
+@require_GET
+def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    revisions = list(project.revisions.select_related("author").order_by("-number"))
+    latest_revision = revisions[0] if revisions else None
+    estimate = latest_revision.latest_estimate() if latest_revision else None
+    shown = estimate
+    if estimate is None or estimate.status != Estimate.Status.DONE:
+        # Keep showing the last good report beside a failed or pending one.
+        shown = (
+            Estimate.objects.filter(revision__project=project, status=Estimate.Status.DONE)
+            .select_related("revision")
+            .order_by("-finished_at", "-id")
+            .first()
+        )
+    report, report_error = None, ""
+    if shown is not None:
+        try:
+            report = presenters.report(shown.result)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            logger.exception("Estimate %s could not be shown", shown.pk)
+            report_error = (
+                f"This estimate's result could not be shown ({exc.__class__.__name__}: {exc}). "
+                "Re-estimating with the current engine usually fixes it."
+            )
+    context = {
+        "project": project,
+        "team": project.team,
+        "membership": membership,
+        "estimate": estimate,
+        "shown": shown,
+        "report": report,
+        "report_error": report_error,
+        "history": _history(project, revisions),
+    }
+    template = "projects/report.html"
+    if request.htmx:
+        template += "#estimate-status"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    if request.htmx and (estimate is None or estimate.is_finished):
+        # The status poll ends: reload the page so the finished report shows.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _history(project: Project, revisions: list) -> list[dict]:
+    """Each revision with what changed since the one before and its latest estimate."""
+    latest_estimates: dict[int, dict] = {}
+    for row in (
+        Estimate.objects.filter(revision__project=project)
+        .order_by("-created_at", "-id")
+        .values("revision_id", "status", "finished_at", "error", "result__probability")
+    ):
+        latest_estimates.setdefault(row["revision_id"], row)
+    history = []
+    for index, revision in enumerate(revisions):
+        previous = revisions[index + 1] if index + 1 < len(revisions) else None
+        estimate = latest_estimates.get(revision.pk)
+        probability = (estimate or {}).get("result__probability") or {}
+        history.append(
+            {
+                "revision": revision,
+                "created": presenters.date_text(revision.created_at, with_time=True),
+                "changes": presenters.revision_changes(
+                    previous.inputs if previous else None, revision.inputs
+                ),
+                "first": previous is None,
+                "status": estimate["status"] if estimate else None,
+                "all_targets": presenters.percent(probability.get("all_targets"))
+                if probability
+                else "",
+            }
+        )
+    return history
+
+
+@login_required
+@require_POST
+def project_archive(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    project.archived = not project.archived
+    project.save(update_fields=["archived", "updated_at"])
+    if project.archived:
+        messages.success(request, f"Archived {project}. It stays readable; restore it any time.")
+    else:
+        messages.success(request, f"Restored {project}.")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_estimate(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    revision = project.latest_revision()
+    if revision is None:
+        raise_not_found()
+    estimate = estimates.queue_estimate(revision)
+    _message_for(request, estimate, f"Re-ran revision {revision.number}")
+    return redirect(project)
+
+
+# Teams ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    membership = membership_for(request, team_id)
+    team = membership.team
+    form = AddMemberForm(request.POST or None, team=team)
+    if request.method == "POST":
+        if not membership.can_manage:
+            raise PermissionDenied("Only a team owner can add members.")
+        if form.is_valid():
+            user, role = form.cleaned_data["who"], form.cleaned_data["role"]
+            added, created = Membership.objects.get_or_create(
+                team=team, user=user, defaults={"role": role}
+            )
+            if created:
+                messages.success(
+                    request, f"Added {user.get_username()} as {added.get_role_display().lower()}."
+                )
+            else:
+                messages.info(
+                    request,
+                    f"{user.get_username()} is already a member "
+                    f"({added.get_role_display().lower()}); change the role below.",
+                )
+            return redirect(team)
+    return render(
+        request,
+        "teams/team.html",
+        {
+            "team": team,
+            "membership": membership,
+            "members": team.memberships.select_related("user").order_by("user__username"),
+            "form": form,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    """An owner changes a member's role or removes them; a team always keeps an owner."""
+    membership = membership_for(request, team_id)
+    if not membership.can_manage:
+        raise PermissionDenied("Only a team owner can change members.")
+    member = get_object_or_404(Membership, pk=membership_id, team_id=team_id)
+    team = membership.team
+    remove = request.POST.get("action") == "remove"
+    role = request.POST.get("role", "")
+    if not remove and role not in Membership.Role.values:
+        messages.error(request, "Pick a role: owner, editor or viewer.")
+        return redirect(team)
+    losing_owner = member.role == Membership.Role.OWNER and (remove or role != member.role)
+    if losing_owner and team.memberships.filter(role=Membership.Role.OWNER).count() == 1:
+        messages.error(request, "A team needs an owner: make someone else owner first.")
+        return redirect(team)
+    name = member.user.get_username()
+    if remove:
+        member.delete()
+        messages.success(request, f"Removed {name} from {team}.")
+        if member.user_id == request.user.pk:
+            return redirect("portfolio")
+    else:
+        member.role = role
+        member.save(update_fields=["role"])
+        messages.success(request, f"{name} is now {member.get_role_display().lower()}.")
+    return redirect(team)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            team = form.save()
+            Membership.objects.create(team=team, user=request.user, role=Membership.Role.OWNER)
+        request.session[SESSION_TEAM] = team.pk
+        messages.success(request, f"Created {team}. Add members below.")
+        return redirect(team)
+    return render(request, "teams/team_form.html", {"form": form})
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portfolio")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            Team.create_personal(user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}. This is your team's portfolio.")
+        return redirect("portfolio")
+    return render(request, "registration/signup.html", {"form": form})

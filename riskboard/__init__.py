@@ -1,0 +1,1 @@
+"""Riskboard's Django project: settings, URLs and the WSGI entry point."""
