@@ -6,12 +6,13 @@ for people and legacy systems); nothing loops over trials in Python.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.optimize import curve_fit
+from scipy.optimize import OptimizeWarning, curve_fit
 from scipy.special import betaincinv, ndtri
 
 from . import classifier
@@ -76,10 +77,13 @@ def _fit_pilot(points: list[dict[str, float]]) -> PilotFit:
     floor0 = max(0.0, errors.min() * 0.8)
     start = (floor0, max(errors[0] - floor0, 1e-3) * examples[0] ** 0.5, 0.5)
     try:
-        mean, covariance = curve_fit(
-            _pilot_error, examples, errors, p0=start, sigma=1.0 / np.sqrt(examples),
-            bounds=([0.0, 0.0, 0.01], [1.0, np.inf, 3.0]), maxfev=20000,
-        )
+        with warnings.catch_warnings():
+            # Three points give no spare degrees of freedom; handled below.
+            warnings.simplefilter("ignore", OptimizeWarning)
+            mean, covariance = curve_fit(
+                _pilot_error, examples, errors, p0=start, sigma=1.0 / np.sqrt(examples),
+                bounds=([0.0, 0.0, 0.01], [1.0, np.inf, 3.0]), maxfev=20000,
+            )
     except (RuntimeError, ValueError) as exc:
         raise InputError({"pilot_curve": f"could not fit a learning curve to the points ({exc})"})
     if not np.all(np.isfinite(covariance)):

@@ -1,7 +1,8 @@
 """The risk register: each risk computed from the trials or the inputs (MODEL.md §4.5).
 
 Severity comes from a 5×5 risk matrix: a likelihood band (from the probability) times a
-consequence band (1 to 5, set per risk from how much it costs the project's targets).
+consequence band (1 to 5, set per risk from how much it costs the project's targets); the
+product maps to low (under 5), medium (5 to 9), high (10 to 16) and critical (20 and above).
 """
 
 from __future__ import annotations
@@ -53,11 +54,11 @@ def likelihood_band(probability: float) -> int:
 
 def severity(probability: float, consequence: int) -> str:
     score = likelihood_band(probability) * consequence
-    if score >= 15:
+    if score >= 20:
         return "critical"
-    if score >= 8:
+    if score >= 10:
         return "high"
-    if score >= 4:
+    if score >= 5:
         return "medium"
     return "low"
 
@@ -189,7 +190,7 @@ def label_noise(x, prep, a, result):
         consequence += 1
     return _risk(
         "label_noise",
-        0.8,
+        0.6,
         consequence,
         f"About {words.percent(noise)} of labels are wrong: that alone caps balanced accuracy "
         f"near {words.percent(cap)}, {words.points(P.LABEL_NOISE_ERROR_SHARE * noise)} below the "
@@ -259,8 +260,8 @@ def sampling_bias(x, prep, a, result):
         0.8,
         _band(lost, (0.01, 0.03, 0.06, 0.1)),
         f"The training data leaves out part of the population the model will see: production "
-        f"accuracy is expected to fall about {words.points(lost)} further, to about "
-        f"{words.percent(result['production_accuracy']['p50'])}.",
+        f"balanced accuracy is expected to fall about {words.points(lost)} further, to about "
+        f"{words.percent(float(np.median(a['production_balanced'])))}.",
         "A model trained on survivors of a funnel or a filter learns about them, not about "
         "everyone it will score; the error shows up only after launch.",
         "Collect a sample from the full population (including those filtered out), test on it "
@@ -298,14 +299,14 @@ def concept_drift(x, prep, a, result):
     plan_loss = float(np.median(launch - a["accuracy_12m"]))
     if x["drift"] == "stable" and lost_year < 0.02:
         return None
-    consequence = _band(lost_year, (0.01, 0.03, 0.06, 0.1))
-    consequence += int(not x["has_monitoring"])
-    if 0 < x["retrain_every_months"] <= 3:
-        consequence -= 1
+    # The consequence is what the plan loses (its retraining cadence included); without
+    # monitoring nobody sees the loss, which makes it worse.
+    consequence = _band(plan_loss, (0.005, 0.02, 0.04, 0.07)) + int(not x["has_monitoring"])
     retrain = x["retrain_every_months"]
-    plan = "without retraining" if retrain == 0 else f"retraining every {retrain} months"
+    plan = {0: "without retraining", 1: "retraining every month"}.get(
+        retrain, f"retraining every {retrain} months")
     at_launch = float(np.median(a["production_balanced"]))
-    year_end = float(np.median(a["production_balanced"] * (1 - yearly_loss)))
+    year_end = float(np.median(np.maximum(0.5, a["production_balanced"] * (1 - yearly_loss))))
     return _risk(
         "concept_drift",
         float(np.mean(yearly_loss >= 0.05)),
@@ -333,7 +334,7 @@ def runaway_compute(x, prep, a, result):
     return _risk(
         "runaway_compute",
         likelihood,
-        _band(share, (0.0025, 0.01, 0.02, 0.05)),
+        _band(share, (0.001, 0.005, 0.01, 0.02)),
         f"A training job left running over a weekend costs about {words.usd(one)} "
         f"({gpus} GPU{'s' if gpus != 1 else ''} × 48 hours × "
         f"${x['gpu_hourly_usd']:,.2f}); expected loss over the project "
@@ -381,7 +382,7 @@ def schedule_overrun(x, prep, a, result):
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
         f"{words.chance(probability).capitalize()} chance of missing the "
-        f"{words.weeks(x['deadline_weeks'])} deadline; most likely it takes "
+        f"{words.deadline(x['deadline_weeks'])} deadline; most likely it takes "
         f"{words.weeks(duration['p50'])}, and {words.weeks(duration['p90'])} in the worst 1 in "
         "10 cases.",
         "Schedules slip with effort, hiring and labeling; one IT project in six overruns its "
@@ -461,12 +462,12 @@ def hiring(x, prep, a, result):
 def explainability(x, prep, a, result):
     if not prep.needs_explainability:
         return None
-    consequence = (4 if x["approach"] != "classical" else 3) + int(prep.regulated)
+    consequence = 3 + int(x["approach"] != "classical")
     work = P.GOVERNANCE_EXPLAINABILITY + P.MODELING_MEDIAN[x["approach"]] * (
         P.MODELING_EXPLAINABILITY - 1)
     return _risk(
         "explainability",
-        0.7 if prep.regulated else 0.5,
+        0.6 if prep.regulated else 0.4,
         consequence,
         f"Explaining decisions adds {words.person_weeks(work)} of work and rules out models "
         "that cannot be explained; a model that passes every test can still be refused at "
@@ -546,8 +547,10 @@ def deployment_readiness(x, prep, a, result):
         return None
     extra = P.DEPLOYMENT_PER_MISSING_CAPABILITY * len(missing)
     decay = float(np.mean(a["production_balanced"] * a["yearly_loss"] >= 0.03))
-    likelihood = max(0.2 * len(missing), decay if not x["has_monitoring"] else 0.0)
-    consequence = 1 + len(missing) + int(not x["shipped_ml_before"])
+    likelihood = max(0.1 * len(missing) + 0.2 * (not x["shipped_ml_before"]),
+                     decay if not x["has_monitoring"] else 0.0)
+    core_missing = sum(not x[key] for key in ("has_monitoring", "has_versioning", "has_rollback"))
+    consequence = 1 + core_missing + int(not x["shipped_ml_before"])
     effort = float(np.median(a["deployment"]))
     listed = ", ".join(missing) if missing else "none"
     return _risk(
@@ -570,7 +573,7 @@ def legacy_integration(x, prep, a, result):
         return None
     integration = a["integration"]
     share = result["phase_share"]["integration"]
-    likelihood = {"documented": 0.2, "poor": 0.5, "undocumented": 0.8}[x["legacy_api"]]
+    likelihood = {"documented": 0.2, "poor": 0.4, "undocumented": 0.8}[x["legacy_api"]]
     quality = {"documented": "documented", "poor": "poorly documented",
                "undocumented": "undocumented"}[x["legacy_api"]]
     p50, p90 = np.quantile(integration, [0.5, 0.9])
@@ -596,7 +599,7 @@ def regulatory(x, prep, a, result):
     return _risk(
         "regulatory",
         0.9,
-        3 if x["domain"] == "public_sector" else 4,
+        3,
         f"Regulatory review adds {low:.0f} to {high:.0f} weeks at the end, assessment fees "
         f"add {words.usd(fees_low)} to {words.usd(fees_high)}, and compliance work adds "
         f"{words.person_weeks(P.GOVERNANCE_REGULATORY)}.",
@@ -624,7 +627,7 @@ def expectation_gap(x, prep, a, result):
     parts = []
     if duration_ratio > 1.25:
         parts.append(f"it most likely takes {words.weeks(result['duration_weeks']['p50'])} "
-                     f"against a {words.weeks(x['deadline_weeks'])} deadline "
+                     f"against a {words.deadline(x['deadline_weeks'])} deadline "
                      f"({words.times(duration_ratio)} longer)")
     if cost_ratio > 1.25:
         parts.append(f"costs {words.usd(result['cost_usd']['p50'])} against a "

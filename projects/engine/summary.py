@@ -39,7 +39,7 @@ def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]
         f"staying within the {words.usd(x['budget_usd'])} budget.",
         f"Time: most likely {words.weeks(duration['p50'])}, with a 4 in 5 chance of finishing "
         f"within {words.weeks(duration['p80'])}; {chance_of(probability['by_deadline'])} of "
-        f"meeting the {words.weeks(x['deadline_weeks'])} deadline.",
+        f"meeting the {words.deadline(x['deadline_weeks'])} deadline.",
         f"Quality: on real traffic expect about {words.percent(metric['p50'])} "
         f"{metric_words(x)} at launch ({words.percent(result['offline_score']['p50'])} balanced "
         f"accuracy on the team's own test set, {words.percent(result['production_accuracy_12m']['p50'])} "

@@ -36,6 +36,11 @@ def weeks(value: float) -> str:
     return f"{round(value):,} weeks"
 
 
+def deadline(value: float) -> str:
+    """'26-week', as in 'the 26-week deadline'."""
+    return f"{round(float(value)):,}-week"
+
+
 def person_weeks(value: float) -> str:
     value = float(value)
     if value < 1.5:
