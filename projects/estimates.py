@@ -21,14 +21,16 @@ SEED_LIMIT = 2**31
 
 def queue_estimate(revision: Revision) -> Estimate:
     """Record a queued estimate of `revision` and run it; returns the (finished) estimate."""
-    seed = revision.inputs.get("seed")
-    if seed is None:
+    inputs = revision.inputs if isinstance(revision.inputs, dict) else {}
+    seed = inputs.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
         seed = secrets.randbelow(SEED_LIMIT)
+    trials = inputs.get("trials")
     estimate = Estimate.objects.create(
         revision=revision,
         status=Estimate.Status.QUEUED,
         seed=seed,
-        trials=revision.inputs.get("trials") or 0,
+        trials=trials if isinstance(trials, int) and not isinstance(trials, bool) else 0,
     )
     return run_estimate(estimate.pk)
 
@@ -40,10 +42,12 @@ def run_estimate(estimate_id: int) -> Estimate:
     estimate.started_at = timezone.now()
     estimate.save(update_fields=["status", "started_at"])
 
-    inputs = {**estimate.revision.inputs, "seed": estimate.seed}
-    if estimate.trials:
-        inputs["trials"] = estimate.trials
     try:
+        inputs = estimate.revision.inputs
+        if isinstance(inputs, dict):
+            inputs = {**inputs, "seed": estimate.seed}
+            if estimate.trials:
+                inputs["trials"] = estimate.trials
         # Imported here so that the web app starts, and records a clear failure, even when
         # the engine cannot be imported.
         from projects import engine
@@ -75,5 +79,5 @@ def failure_message(exc: Exception) -> str:
         for key, message in exc.errors.items():
             spec = INPUTS_BY_KEY.get(key)
             lines.append(f"{spec.label if spec else key}: {message}")
-        return "The engine rejected these inputs. " + " ".join(lines)
+        return "The engine rejected these inputs: " + "; ".join(lines) + "."
     return f"The engine failed: {exc.__class__.__name__}: {exc}"

@@ -376,7 +376,11 @@ class ProjectForm(forms.Form):
         cleaned = super().clean()
         # Inputs whose text could not even be read are already marked; the engine checks the
         # rest, so that every problem shows at once.
-        raw = {spec.key: cleaned[spec.key] for spec in INPUTS if spec.key in cleaned}
+        raw = {
+            spec.key: cleaned[spec.key]
+            for spec in INPUTS
+            if spec.key in cleaned and self._was_sent(spec)
+        }
         try:
             self.inputs = normalise(raw)
         except InputError as exc:
@@ -388,6 +392,13 @@ class ProjectForm(forms.Form):
                 else:
                     self.add_error(None, f"{key}: {message}")
         return cleaned
+
+    def _was_sent(self, spec: InputSpec) -> bool:
+        """A browser sends every field but unticked boxes; a field left out of a hand-made
+        request takes the engine's default, as a missing key does in the engine."""
+        if isinstance(self.fields[spec.key], YesNoField):
+            return True
+        return self.add_prefix(spec.key) in self.data
 
 
 def _upper_first(text: str) -> str:

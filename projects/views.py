@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import estimates, presenters
@@ -235,7 +236,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
     if request.htmx:
         template += "#estimate-status"
     response = render(request, template, context)
-    response["Vary"] = "HX-Request"
+    patch_vary_headers(response, ["HX-Request"])
     if request.htmx and (estimate is None or estimate.is_finished):
         # The status poll ends: reload the page so the finished report shows.
         response["HX-Refresh"] = "true"

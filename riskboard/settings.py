@@ -142,6 +142,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development whitenoise serves straight from the app folders; in production from
+# STATIC_ROOT, filled by `manage.py collectstatic`.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Estimates run in the web process while this is empty; the Celery issue adds the workers.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()

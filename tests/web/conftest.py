@@ -1,0 +1,99 @@
+"""Fixtures for the web app tests: users, teams with roles, and projects estimated for real.
+
+Helpers are fixtures rather than imports: a `tests` package installed in some environments'
+site-packages would shadow `tests.web`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from projects.engine import normalise
+from projects.estimates import queue_estimate
+from projects.models import Membership, Project, Team
+
+# Small but real simulations keep the suite quick.
+FAST = {"trials": 1000, "seed": 7}
+
+
+@pytest.fixture
+def require():
+    """require(condition, reason): skip when an outside part (Chromium, PostgreSQL) is missing,
+    except under CI=true, where a missing part is a failure."""
+
+    def check(condition: bool, reason: str) -> None:
+        if condition:
+            return
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} (CI=true, so this is required)")
+        pytest.skip(reason)
+
+    return check
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, email: str = ""):
+        return get_user_model().objects.create_user(
+            username=username,
+            email=email or f"{username}@example.com",
+            password="s3cret-pass-word",
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_project(db):
+    """make_project(team, author, name=..., **inputs): a project with one estimated revision."""
+
+    def make(team: Team, author, name: str = "Fraud alerts", **inputs) -> Project:
+        project = Project.objects.create(team=team, name=name, created_by=author)
+        revision = project.add_revision(normalise({**FAST, **inputs}), author, note="First numbers")
+        queue_estimate(revision)
+        return project
+
+    return make
+
+
+def _member(make_user, team: Team | None, username: str, role: str | None):
+    user = make_user(username)
+    Team.create_personal(user)
+    if team is not None:
+        Membership.objects.create(team=team, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(make_user):
+    return _member(make_user, None, "olivia", None)
+
+
+@pytest.fixture
+def team(owner) -> Team:
+    team = Team.objects.create(name="Payments")
+    Membership.objects.create(team=team, user=owner, role=Membership.Role.OWNER)
+    return team
+
+
+@pytest.fixture
+def editor(make_user, team):
+    return _member(make_user, team, "eddie", Membership.Role.EDITOR)
+
+
+@pytest.fixture
+def viewer(make_user, team):
+    return _member(make_user, team, "vera", Membership.Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(make_user):
+    return _member(make_user, None, "oscar", None)
+
+
+@pytest.fixture
+def project(make_project, team, owner) -> Project:
+    return make_project(team, owner)
