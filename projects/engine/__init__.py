@@ -1,8 +1,8 @@
 """Riskboard's Monte Carlo engine: pure numpy, no Django (the contract is ../shared/MODEL.md).
 
-    estimate(inputs, levers=True) -> result dict
-    InputError                    -> invalid inputs; .errors maps each key to a message
-    INPUTS                        -> every input's type, default, range, unit, section and help
+estimate(inputs, levers=True) -> result dict
+InputError                    -> invalid inputs; .errors maps each key to a message
+INPUTS                        -> every input's type, default, range, unit, section and help
 """
 
 from .estimate import ENGINE_VERSION, estimate

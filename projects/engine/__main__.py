@@ -18,12 +18,19 @@ def main(argv: list[str] | None = None) -> int:
         description="Estimate an AI project's cost, timeline and production accuracy.",
     )
     parser.add_argument("input", nargs="?", help="input JSON file, or - for standard input")
-    parser.add_argument("--no-levers", action="store_true",
-                        help="skip the levers (faster; the levers list comes back empty)")
-    parser.add_argument("--summary", action="store_true",
-                        help="print the plain-language summary instead of JSON")
-    parser.add_argument("--inputs", action="store_true",
-                        help="list every input with its default, range and help, then exit")
+    parser.add_argument(
+        "--no-levers",
+        action="store_true",
+        help="skip the levers (faster; the levers list comes back empty)",
+    )
+    parser.add_argument(
+        "--summary", action="store_true", help="print the plain-language summary instead of JSON"
+    )
+    parser.add_argument(
+        "--inputs",
+        action="store_true",
+        help="list every input with its default, range and help, then exit",
+    )
     args = parser.parse_args(argv)
     if args.inputs:
         for spec in INPUTS:

@@ -52,4 +52,6 @@ class Draws:
         return self._rows(name, "exponential", rows, lambda g, shape: g.standard_exponential(shape))
 
     def beta(self, name: str, a: float, b: float) -> np.ndarray:
-        return self._rows(f"{name}:{a}:{b}", "beta", 1, lambda g, shape: g.beta(a, b, size=shape))[0]
+        return self._rows(f"{name}:{a}:{b}", "beta", 1, lambda g, shape: g.beta(a, b, size=shape))[
+            0
+        ]

@@ -22,13 +22,43 @@ CURVE_QUANTILES = tuple(np.linspace(0.0, 1.0, 51))
 
 # The per-trial arrays kept after each chunk (everything else is dropped to save memory).
 KEPT = (
-    "cost", "duration", "effort", "offline", "production_balanced", "production_accuracy",
-    "production_recall", "production_precision", "production_metric", "accuracy_12m",
-    "data_preparation", "modeling", "deployment", "integration", "governance",
-    "people_cost", "labeling_cost", "compute_cost", "runaway_cost", "runaway_jobs",
-    "compliance_cost", "labeling_weeks", "working_weeks", "review", "departures", "tail",
-    "hire_arrival", "retention", "yearly_loss", "missing_impact", "curve_exponent",
-    "curve_floor", "curve_scale", "scrapped", "within_budget", "by_deadline", "meets_target",
+    "cost",
+    "duration",
+    "effort",
+    "offline",
+    "production_balanced",
+    "production_accuracy",
+    "production_recall",
+    "production_precision",
+    "production_metric",
+    "accuracy_12m",
+    "data_preparation",
+    "modeling",
+    "deployment",
+    "integration",
+    "governance",
+    "people_cost",
+    "labeling_cost",
+    "compute_cost",
+    "runaway_cost",
+    "runaway_jobs",
+    "compliance_cost",
+    "labeling_weeks",
+    "working_weeks",
+    "review",
+    "departures",
+    "tail",
+    "hire_arrival",
+    "retention",
+    "yearly_loss",
+    "missing_impact",
+    "curve_exponent",
+    "curve_floor",
+    "curve_scale",
+    "scrapped",
+    "within_budget",
+    "by_deadline",
+    "meets_target",
     "all_targets",
 )
 
@@ -75,10 +105,12 @@ def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
             kept[key].append(out[key])
         if chunk == 0:
             drivers_sample = _driver_sample(out)
-            chart_sample = {key: out[key][:CHART_TRIALS]
-                            for key in ("production_balanced", "yearly_loss")}
-        for (_lever, changed), changed_prep, store in zip(lever_runs, lever_preps, lever_kept,
-                                                           strict=True):
+            chart_sample = {
+                key: out[key][:CHART_TRIALS] for key in ("production_balanced", "yearly_loss")
+            }
+        for (_lever, changed), changed_prep, store in zip(
+            lever_runs, lever_preps, lever_kept, strict=True
+        ):
             lever_out = model.simulate(changed, changed_prep, draws)
             for key in lever_catalogue.KEPT:
                 store[key].append(lever_out[key])
@@ -111,15 +143,23 @@ def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
     result["labels_needed_p50"] = _labels_needed(x, prep, arrays)
     result["drivers"] = _drivers(drivers_sample)
     result["levers"] = lever_catalogue.rank(
-        result, [(lever, _lever_summary(store)) for (lever, _), store in zip(lever_runs, lever_kept,
-                                                                             strict=True)]
+        result,
+        [
+            (lever, _lever_summary(store))
+            for (lever, _), store in zip(lever_runs, lever_kept, strict=True)
+        ],
     )
     result["production_by_month"] = _by_month(x, prep, chart_sample)
     result["curves"] = {"quantiles": [round(q, 4) for q in CURVE_QUANTILES], **curves}
     result["cost_breakdown"] = {
         key.removesuffix("_cost"): float(arrays[key].mean())
-        for key in ("people_cost", "labeling_cost", "compute_cost", "runaway_cost",
-                    "compliance_cost")
+        for key in (
+            "people_cost",
+            "labeling_cost",
+            "compute_cost",
+            "runaway_cost",
+            "compliance_cost",
+        )
     }
     result["risks"] = risks.assess(x, prep, arrays, result)
     result["summary"] = summary.sentences(x, prep, result)
@@ -172,7 +212,11 @@ def _labels_needed(x, prep, arrays) -> int | None:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         offline_needed = needed_balanced / arrays["retention"] / (1.0 - arrays["missing_impact"])
         error_needed = 1.0 - offline_needed
-        floor, scale, exponent = arrays["curve_floor"], arrays["curve_scale"], arrays["curve_exponent"]
+        floor, scale, exponent = (
+            arrays["curve_floor"],
+            arrays["curve_scale"],
+            arrays["curve_exponent"],
+        )
         if prep.pilot is None:
             imbalance = min(1.0, 2.0 * x["positive_fraction"])
             shrink = (error_needed - floor) / scale
@@ -180,7 +224,9 @@ def _labels_needed(x, prep, arrays) -> int | None:
         else:
             examples = (scale / (error_needed - floor)) ** (1.0 / exponent)
         examples = np.where(error_needed <= floor, np.inf, examples)
-        examples = np.where((needed_balanced <= 0.5) | (error_needed >= floor + scale), 0.0, examples)
+        examples = np.where(
+            (needed_balanced <= 0.5) | (error_needed >= floor + scale), 0.0, examples
+        )
     median = float(np.quantile(examples, 0.5, method="inverted_cdf"))
     if not np.isfinite(median) or median > 1e12:
         return None
@@ -197,10 +243,12 @@ def _driver_sample(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def _drivers(sample: dict[str, np.ndarray]) -> dict[str, list[dict[str, Any]]]:
     """Spearman rank correlation of each uncertain quantity with each output."""
-    names = [(key, label) for key, label in DRIVERS
-             if key in sample and np.ptp(sample[key]) > 0]
-    outputs = (("cost_usd", "cost"), ("duration_weeks", "duration"),
-               ("production_metric", "production_metric"))
+    names = [(key, label) for key, label in DRIVERS if key in sample and np.ptp(sample[key]) > 0]
+    outputs = (
+        ("cost_usd", "cost"),
+        ("duration_weeks", "duration"),
+        ("production_metric", "production_metric"),
+    )
     result: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in outputs}
     if not names:
         return result
@@ -245,10 +293,15 @@ def _by_month(x, prep, sample) -> dict[str, Any]:
     series = {}
     cadences = {"with_retraining": x["retrain_every_months"], "without_retraining": 0}
     for name, cadence in cadences.items():
-        balanced = model.monthly_balanced(sample["production_balanced"], sample["yearly_loss"],
-                                          cadence, CHART_MONTHS)
+        balanced = model.monthly_balanced(
+            sample["production_balanced"], sample["yearly_loss"], cadence, CHART_MONTHS
+        )
         values = classifier.metric(balanced, x["target_metric"], prep.production_prevalence)
         low, mid, high = np.quantile(values, [0.1, 0.5, 0.9], axis=0)
         series[name] = {"p10": low.tolist(), "p50": mid.tolist(), "p90": high.tolist()}
-    return {"months": months, "metric": x["target_metric"],
-            "retrain_every_months": x["retrain_every_months"], **series}
+    return {
+        "months": months,
+        "metric": x["target_metric"],
+        "retrain_every_months": x["retrain_every_months"],
+        **series,
+    }

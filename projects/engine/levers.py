@@ -6,8 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-KEPT = ("within_budget", "by_deadline", "meets_target", "all_targets", "cost", "duration",
-        "accuracy_12m")
+KEPT = (
+    "within_budget",
+    "by_deadline",
+    "meets_target",
+    "all_targets",
+    "cost",
+    "duration",
+    "accuracy_12m",
+)
 
 
 @dataclass(frozen=True)
@@ -37,41 +44,71 @@ def _mlops_missing(x):
 
 
 CATALOGUE = (
-    Lever("more_labels", "Double the labeled data",
-          lambda x, prep: x["labeled_examples"] + x["planned_new_labels"] < 10**9 // 2,
-          _more_labels, _describe_labels),
-    Lever("add_senior", "Add a senior ML engineer",
-          lambda x, prep: x["senior_ml"] < 1000,
-          lambda x: {"senior_ml": x["senior_ml"] + 1},
-          lambda x: f"Add one experienced ML engineer ({x['senior_ml']} → {x['senior_ml'] + 1})"),
-    Lever("auto_stop", "Turn on auto-stop for training jobs",
-          lambda x, prep: not x["auto_stop"] and prep.gpu_hours * x["training_runs"] > 0,
-          lambda x: {"auto_stop": True},
-          lambda x: "Give every training job a hard runtime limit and a budget alert that "
-                    "kills it"),
-    Lever("mlops", "Add monitoring, versioning and rollback",
-          lambda x, prep: bool(_mlops_missing(x)),
-          lambda x: {key: True for key in _mlops_missing(x)},
-          lambda x: "Set up production monitoring, model versioning and one-step rollback"),
-    Lever("retrain_monthly", "Retrain every month",
-          lambda x, prep: x["retrain_every_months"] != 1,
-          lambda x: {"retrain_every_months": 1},
-          lambda x: "Retrain the model on fresh data every month"
-                    + ("" if x["retrain_every_months"] == 0
-                       else f" instead of every {x['retrain_every_months']} months")),
-    Lever("domain_expert", "Bring in a domain expert",
-          lambda x, prep: not x["domain_expert"],
-          lambda x: {"domain_expert": True},
-          lambda x: "Have someone who knows the business work with the team"),
-    Lever("anonymise", "Anonymise the personal data first",
-          lambda x, prep: x["personal_data"] and not x["anonymization_plan"],
-          lambda x: {"anonymization_plan": True},
-          lambda x: "Write and test a plan to anonymise or minimise the personal data before "
-                    "training"),
-    Lever("batch_latency", "Cut scope to batch scoring",
-          lambda x, prep: x["latency"] != "batch",
-          lambda x: {"latency": "batch"},
-          lambda x: "Score in nightly batches first; make it real time in a later release"),
+    Lever(
+        "more_labels",
+        "Double the labeled data",
+        lambda x, prep: x["labeled_examples"] + x["planned_new_labels"] < 10**9 // 2,
+        _more_labels,
+        _describe_labels,
+    ),
+    Lever(
+        "add_senior",
+        "Add a senior ML engineer",
+        lambda x, prep: x["senior_ml"] < 1000,
+        lambda x: {"senior_ml": x["senior_ml"] + 1},
+        lambda x: f"Add one experienced ML engineer ({x['senior_ml']} → {x['senior_ml'] + 1})",
+    ),
+    Lever(
+        "auto_stop",
+        "Turn on auto-stop for training jobs",
+        lambda x, prep: not x["auto_stop"] and prep.gpu_hours * x["training_runs"] > 0,
+        lambda x: {"auto_stop": True},
+        lambda x: "Give every training job a hard runtime limit and a budget alert that kills it",
+    ),
+    Lever(
+        "mlops",
+        "Add monitoring, versioning and rollback",
+        lambda x, prep: bool(_mlops_missing(x)),
+        lambda x: dict.fromkeys(_mlops_missing(x), True),
+        lambda x: "Set up production monitoring, model versioning and one-step rollback",
+    ),
+    Lever(
+        "retrain_monthly",
+        "Retrain every month",
+        lambda x, prep: x["retrain_every_months"] != 1,
+        lambda x: {"retrain_every_months": 1},
+        lambda x: (
+            "Retrain the model on fresh data every month"
+            + (
+                ""
+                if x["retrain_every_months"] == 0
+                else f" instead of every {x['retrain_every_months']} months"
+            )
+        ),
+    ),
+    Lever(
+        "domain_expert",
+        "Bring in a domain expert",
+        lambda x, prep: not x["domain_expert"],
+        lambda x: {"domain_expert": True},
+        lambda x: "Have someone who knows the business work with the team",
+    ),
+    Lever(
+        "anonymise",
+        "Anonymise the personal data first",
+        lambda x, prep: x["personal_data"] and not x["anonymization_plan"],
+        lambda x: {"anonymization_plan": True},
+        lambda x: (
+            "Write and test a plan to anonymise or minimise the personal data before training"
+        ),
+    ),
+    Lever(
+        "batch_latency",
+        "Cut scope to batch scoring",
+        lambda x, prep: x["latency"] != "batch",
+        lambda x: {"latency": "batch"},
+        lambda x: "Score in nightly batches first; make it real time in a later release",
+    ),
 )
 
 
@@ -90,12 +127,19 @@ def rank(result: dict[str, Any], outcomes: list[tuple[Lever, dict[str, float]]])
     rows = []
     for lever, outcome in outcomes:
         delta = {key: outcome[key] - base[key] for key in outcome}
-        rows.append({
-            "key": lever.key,
-            "label": lever.label,
-            "change": lever.describe(result["inputs"]),
-            "delta": delta,
-        })
-    rows.sort(key=lambda row: (-row["delta"]["all_targets"], -row["delta"]["meets_target"],
-                               row["delta"]["cost_p50_usd"]))
+        rows.append(
+            {
+                "key": lever.key,
+                "label": lever.label,
+                "change": lever.describe(result["inputs"]),
+                "delta": delta,
+            }
+        )
+    rows.sort(
+        key=lambda row: (
+            -row["delta"]["all_targets"],
+            -row["delta"]["meets_target"],
+            row["delta"]["cost_p50_usd"],
+        )
+    )
     return rows

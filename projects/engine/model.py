@@ -81,11 +81,17 @@ def _fit_pilot(points: list[dict[str, float]]) -> PilotFit:
             # Three points give no spare degrees of freedom; handled below.
             warnings.simplefilter("ignore", OptimizeWarning)
             mean, covariance = curve_fit(
-                _pilot_error, examples, errors, p0=start, sigma=1.0 / np.sqrt(examples),
-                bounds=([0.0, 0.0, 0.01], [1.0, np.inf, 3.0]), maxfev=20000,
+                _pilot_error,
+                examples,
+                errors,
+                p0=start,
+                sigma=1.0 / np.sqrt(examples),
+                bounds=([0.0, 0.0, 0.01], [1.0, np.inf, 3.0]),
+                maxfev=20000,
             )
     except (RuntimeError, ValueError) as exc:
-        raise InputError({"pilot_curve": f"could not fit a learning curve to the points ({exc})"})
+        message = f"could not fit a learning curve to the points ({exc})"
+        raise InputError({"pilot_curve": message}) from None
     if not np.all(np.isfinite(covariance)):
         # Too few points to judge the fit: assume 20% relative uncertainty on each parameter.
         covariance = np.diag((0.2 * np.maximum(mean, 1e-3)) ** 2)
@@ -200,8 +206,10 @@ class Team:
         return Team(
             weight=self.weight,
             hired_arrival=None,
-            **{key: getattr(self, key)[:, trials]
-               for key in ("start", "speed0", "ramp", "leave", "rejoin", "reramp")},
+            **{
+                key: getattr(self, key)[:, trials]
+                for key in ("start", "speed0", "ramp", "leave", "rejoin", "reramp")
+            },
         )
 
     def work_done(self, t: np.ndarray) -> np.ndarray:
@@ -265,12 +273,20 @@ def build_team(x: dict[str, Any], draws: Draws) -> Team:
             ramp = np.full(shape, P.JUNIOR_RAMP_WEEKS if role == "junior" else 1e-9)
         leave = start + draws.exponential_rows(f"leave.{role}", rows) / leave_rate
         rejoin = leave + _lognormal(
-            P.HIRING_DELAY_MEDIAN_WEEKS, P.HIRING_DELAY_SIGMA, draws.normal_rows(f"rehire.{role}", rows)
+            P.HIRING_DELAY_MEDIAN_WEEKS,
+            P.HIRING_DELAY_SIGMA,
+            draws.normal_rows(f"rehire.{role}", rows),
         )
         reramp = _uniform(low, high, draws.uniform_rows(f"rehire.ramp.{role}", rows))
         parts["weight"].append(np.full(rows, count / rows))
-        for key, value in (("start", start), ("speed0", speed0), ("ramp", ramp), ("leave", leave),
-                           ("rejoin", rejoin), ("reramp", reramp)):
+        for key, value in (
+            ("start", start),
+            ("speed0", speed0),
+            ("ramp", ramp),
+            ("leave", leave),
+            ("rejoin", rejoin),
+            ("reramp", reramp),
+        ):
             parts[key].append(value)
     arrays = {key: np.concatenate(value) for key, value in parts.items() if key != "hired_arrival"}
     return Team(**arrays, hired_arrival=np.concatenate(hired) if hired else None)
@@ -329,7 +345,9 @@ def _poisson_quantile(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
         term = term * mean / k
         cdf = cdf + term
         pending = pending & (uniform > cdf)
-    large = np.maximum(0.0, np.round(mean + np.sqrt(mean) * ndtri(np.clip(uniform, 1e-12, 1 - 1e-12))))
+    large = np.maximum(
+        0.0, np.round(mean + np.sqrt(mean) * ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)))
+    )
     return np.where(small, count, large)
 
 
@@ -340,8 +358,9 @@ def simulate(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.nd
     working_weeks = time_to_deliver(team, out["effort"])
 
     labeling_load = np.where(out["scrapped"], 1 + P.DATASET_SCRAPPED_REDO, 1.0)
-    throughput = _lognormal(x["labels_per_week"], P.LABELING_THROUGHPUT_SIGMA,
-                            draws.normal("labeling.throughput"))
+    throughput = _lognormal(
+        x["labels_per_week"], P.LABELING_THROUGHPUT_SIGMA, draws.normal("labeling.throughput")
+    )
     labeling_weeks = x["planned_new_labels"] * labeling_load / throughput
     modelers = x["senior_ml"] + x["junior_ml"] + x["open_positions"] or team.weight.sum()
     modeling_tail = P.MODELING_TAIL_SHARE * out["modeling"] / modelers
@@ -351,21 +370,28 @@ def simulate(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.nd
         review = _uniform(*P.REGULATORY_REVIEW_WEEKS, draws.uniform("regulatory.review"))
     duration = duration + review
 
-    people_cost = team.employed_weeks(duration) * x["monthly_cost_per_person_usd"] / P.WEEKS_PER_MONTH
+    people_cost = (
+        team.employed_weeks(duration) * x["monthly_cost_per_person_usd"] / P.WEEKS_PER_MONTH
+    )
     labeling_cost = (
-        x["planned_new_labels"] * prep.label_cost * labeling_load
+        x["planned_new_labels"]
+        * prep.label_cost
+        * labeling_load
         * _uniform(*P.LABEL_QA_OVERHEAD, draws.uniform("labeling.qa"))
     )
     gpu_price = x["gpus_per_run"] * x["gpu_hourly_usd"]
     planned_gpu_hours = x["training_runs"] * prep.gpu_hours
     compute_overrun = draws.normal("compute.overrun")
     waste = draws.beta("compute.waste", *P.CLOUD_WASTE_BETA)
-    compute_cost = planned_gpu_hours * gpu_price * np.exp(P.COMPUTE_SIGMA * compute_overrun) / (1 - waste)
+    compute_cost = (
+        planned_gpu_hours * gpu_price * np.exp(P.COMPUTE_SIGMA * compute_overrun) / (1 - waste)
+    )
     runaway_jobs = np.zeros_like(duration)
     if planned_gpu_hours > 0 and gpu_price > 0:
         rate = P.RUNAWAY_PER_MONTH[x["auto_stop"]]
-        runaway_jobs = _poisson_quantile(draws.uniform("compute.runaway"),
-                                         rate * duration / P.WEEKS_PER_MONTH)
+        runaway_jobs = _poisson_quantile(
+            draws.uniform("compute.runaway"), rate * duration / P.WEEKS_PER_MONTH
+        )
     runaway_cost = runaway_jobs * P.RUNAWAY_HOURS * gpu_price
     compliance_cost = np.zeros_like(duration)
     if prep.regulated:
@@ -390,8 +416,11 @@ def simulate(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.nd
         compute_overrun=compute_overrun,
         waste=waste,
         departures=team.departures(duration),
-        hire_arrival=(team.hired_arrival.mean(axis=0) if team.hired_arrival is not None
-                      else np.zeros_like(duration)),
+        hire_arrival=(
+            team.hired_arrival.mean(axis=0)
+            if team.hired_arrival is not None
+            else np.zeros_like(duration)
+        ),
         within_budget=cost <= x["budget_usd"],
         by_deadline=duration <= x["deadline_weeks"],
     )
@@ -410,8 +439,11 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
             error_start, 1.0 - x["achievable_score"] + P.LABEL_NOISE_ERROR_SHARE * x["label_noise"]
         )
         exponent = np.clip(
-            _lognormal(P.LEARNING_CURVE_EXPONENT[x["task_type"]], P.LEARNING_CURVE_SIGMA,
-                       draws.normal("accuracy.curve")),
+            _lognormal(
+                P.LEARNING_CURVE_EXPONENT[x["task_type"]],
+                P.LEARNING_CURVE_SIGMA,
+                draws.normal("accuracy.curve"),
+            ),
             *P.LEARNING_CURVE_EXPONENT_RANGE,
         )
         effective = max(labels * imbalance, 1e-9)
@@ -419,12 +451,16 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
         error = error_floor + (error_start - error_floor) * shrink
         scale = np.full(draws.size, error_start - error_floor)
         floor = np.full(draws.size, error_floor)
-        missing_impact = _uniform(*P.MISSING_IMPACT, draws.uniform("accuracy.missing")) * (
-            P.MISSING_NOT_AT_RANDOM if x["missing_not_at_random"] else 1.0
-        ) * x["missing_value_rate"]
+        missing_impact = (
+            _uniform(*P.MISSING_IMPACT, draws.uniform("accuracy.missing"))
+            * (P.MISSING_NOT_AT_RANDOM if x["missing_not_at_random"] else 1.0)
+            * x["missing_value_rate"]
+        )
     else:
         # Pilot points measure the team's own data, gaps and label noise included.
-        fitted = prep.pilot.mean[:, None] + prep.pilot.cholesky @ draws.normal_rows("accuracy.pilot", 3)
+        fitted = prep.pilot.mean[:, None] + prep.pilot.cholesky @ draws.normal_rows(
+            "accuracy.pilot", 3
+        )
         floor = np.clip(fitted[0], 0.0, 0.5)
         scale = np.clip(fitted[1], 0.0, None)
         exponent = np.clip(fitted[2], 0.01, 3.0)
@@ -446,9 +482,12 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
 
     no_drift = draws.uniform("drift.none") < P.NO_DRIFT_PROBABILITY
     yearly_loss = np.where(
-        no_drift, 0.0,
-        np.minimum(_lognormal(P.DRIFT_YEARLY_LOSS[x["drift"]], P.DRIFT_SIGMA, draws.normal("drift.loss")),
-                   P.DRIFT_MAX_YEARLY_LOSS),
+        no_drift,
+        0.0,
+        np.minimum(
+            _lognormal(P.DRIFT_YEARLY_LOSS[x["drift"]], P.DRIFT_SIGMA, draws.normal("drift.loss")),
+            P.DRIFT_MAX_YEARLY_LOSS,
+        ),
     )
     monthly = monthly_balanced(production, yearly_loss, x["retrain_every_months"], 12)
     accuracy_12m = classifier.metric(monthly, "accuracy", prevalence).mean(axis=1)
@@ -471,8 +510,9 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
     }
 
 
-def monthly_balanced(launch: np.ndarray, yearly_loss: np.ndarray, retrain_every: int,
-                     months: int) -> np.ndarray:
+def monthly_balanced(
+    launch: np.ndarray, yearly_loss: np.ndarray, retrain_every: int, months: int
+) -> np.ndarray:
     """Balanced accuracy at the end of months 1..months; retraining restores the launch level."""
     month = np.arange(1, months + 1, dtype=float)
     age = month % retrain_every if retrain_every else month

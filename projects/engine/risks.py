@@ -15,10 +15,25 @@ from . import classifier, words
 from . import priors as P
 
 RISK_KEYS = (
-    "data_shortfall", "class_imbalance", "label_noise", "missing_data", "sampling_bias",
-    "production_shift", "concept_drift", "runaway_compute", "budget_overrun",
-    "schedule_overrun", "talent_ramp_up", "attrition", "hiring", "explainability",
-    "bias_fairness", "privacy", "deployment_readiness", "legacy_integration", "regulatory",
+    "data_shortfall",
+    "class_imbalance",
+    "label_noise",
+    "missing_data",
+    "sampling_bias",
+    "production_shift",
+    "concept_drift",
+    "runaway_compute",
+    "budget_overrun",
+    "schedule_overrun",
+    "talent_ramp_up",
+    "attrition",
+    "hiring",
+    "explainability",
+    "bias_fairness",
+    "privacy",
+    "deployment_readiness",
+    "legacy_integration",
+    "regulatory",
     "expectation_gap",
 )
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -98,15 +113,16 @@ def metric_words(x: dict[str, Any]) -> str:
 
 def assess(x: dict[str, Any], prep: Any, a: dict[str, np.ndarray], result: dict[str, Any]):
     """All risks that apply, most severe first."""
-    found = [
-        risk
-        for check in CHECKS
-        if (risk := check(x, prep, a, result)) is not None
-    ]
+    found = [risk for check in CHECKS if (risk := check(x, prep, a, result)) is not None]
     order = {name: rank for rank, name in enumerate(SEVERITIES)}
-    found.sort(key=lambda r: (-order[r["severity"]],
-                              -likelihood_band(r["likelihood"]) * r["consequence"],
-                              -r["likelihood"], RISK_KEYS.index(r["key"])))
+    found.sort(
+        key=lambda r: (
+            -order[r["severity"]],
+            -likelihood_band(r["likelihood"]) * r["consequence"],
+            -r["likelihood"],
+            RISK_KEYS.index(r["key"]),
+        )
+    )
     return found
 
 
@@ -153,7 +169,8 @@ def class_imbalance(x, prep, a, result):
     if paradox:
         impact = (
             f'Always answering "not {name}" already scores {words.percent(majority)} accuracy, '
-            f"meeting the {words.percent(x['target_value'])} target while catching no {name} at all."
+            f"meeting the {words.percent(x['target_value'])} target while catching no {name} "
+            "at all."
         )
         likelihood, consequence = 1.0, 5
     else:
@@ -163,8 +180,9 @@ def class_imbalance(x, prep, a, result):
             f"{words.percent(recall)} of them, with {words.percent(precision)} of its alerts right."
         )
         likelihood = float(np.mean(a["production_recall"] < 0.5))
-        consequence = _band(-np.log10(rarest), (-np.log10(0.2), -np.log10(0.05),
-                                                 -np.log10(0.01), -np.log10(0.002)))
+        consequence = _band(
+            -np.log10(rarest), (-np.log10(0.2), -np.log10(0.05), -np.log10(0.01), -np.log10(0.002))
+        )
     return _risk(
         "class_imbalance",
         likelihood,
@@ -184,8 +202,9 @@ def label_noise(x, prep, a, result):
         return None
     cap = x["achievable_score"] - P.LABEL_NOISE_ERROR_SHARE * noise
     consequence = _band(noise, (0.05, 0.1, 0.2, 0.35))
-    needed = classifier.balanced_needed(x["target_metric"], x["target_value"],
-                                        prep.production_prevalence)
+    needed = classifier.balanced_needed(
+        x["target_metric"], x["target_value"], prep.production_prevalence
+    )
     if cap < needed:
         consequence += 1
     return _risk(
@@ -215,8 +234,10 @@ def missing_data(x, prep, a, result):
     )
     consequence = _band(float(np.median(loss)), (0.01, 0.03, 0.05, 0.08))
     consequence += int(x["missing_not_at_random"]) + int(joins_broken)
-    parts = [f"{words.percent(rate)} of values are missing"
-             + (", and for reasons tied to the values" if x["missing_not_at_random"] else "")]
+    parts = [
+        f"{words.percent(rate)} of values are missing"
+        + (", and for reasons tied to the values" if x["missing_not_at_random"] else "")
+    ]
     if joins_broken:
         parts.append(f"records no longer join reliably across {x['source_systems']} systems")
     impact = (
@@ -304,7 +325,8 @@ def concept_drift(x, prep, a, result):
     consequence = _band(plan_loss, (0.005, 0.02, 0.04, 0.07)) + int(not x["has_monitoring"])
     retrain = x["retrain_every_months"]
     plan = {0: "without retraining", 1: "retraining every month"}.get(
-        retrain, f"retraining every {retrain} months")
+        retrain, f"retraining every {retrain} months"
+    )
     at_launch = float(np.median(a["production_balanced"]))
     year_end = float(np.median(np.maximum(0.5, a["production_balanced"] * (1 - yearly_loss))))
     return _risk(
@@ -315,8 +337,8 @@ def concept_drift(x, prep, a, result):
         f" at launch to about {words.percent(year_end)} after 12 months; {plan}, the first "
         f"year averages {words.points(plan_loss)} below launch.",
         "The world moves after launch: 91% of models degraded over time across 32 data sets "
-        "(Vela et al. 2022)" + (", and seasonal patterns return every year." if
-                                x["drift"] == "seasonal" else "."),
+        "(Vela et al. 2022)"
+        + (", and seasonal patterns return every year." if x["drift"] == "seasonal" else "."),
         "Monitor production accuracy against fresh labels every week, retrain on recent data "
         f"every {1 if x['drift'] == 'volatile' else 3} months, and keep last season's data so "
         "seasonal patterns are learnt.",
@@ -344,7 +366,8 @@ def runaway_compute(x, prep, a, result):
         "project-months without auto-stop.)",
         "Turn on auto-stop: a maximum runtime on every training job, idle shutdown for "
         "notebooks, and a budget alert that kills jobs when spend passes a daily limit."
-        if not x["auto_stop"] else "Keep auto-stop on for every job, including ad-hoc "
+        if not x["auto_stop"]
+        else "Keep auto-stop on for every job, including ad-hoc "
         "experiments; review GPU spend weekly.",
     )
 
@@ -402,7 +425,8 @@ def talent_ramp_up(x, prep, a, result):
     if senior_share >= 0.5 and open_ == 0:
         return None
     slower = (P.SKILL_BASE - P.SKILL_SENIOR_SHARE_GAIN * senior_share) / (
-        P.SKILL_BASE - P.SKILL_SENIOR_SHARE_GAIN) - 1.0
+        P.SKILL_BASE - P.SKILL_SENIOR_SHARE_GAIN
+    ) - 1.0
     consequence = 5 if seniors == 0 else _band(1 - senior_share, (0.0, 0.5, 0.67, 0.9))
     return _risk(
         "talent_ramp_up",
@@ -464,7 +488,8 @@ def explainability(x, prep, a, result):
         return None
     consequence = 3 + int(x["approach"] != "classical")
     work = P.GOVERNANCE_EXPLAINABILITY + P.MODELING_MEDIAN[x["approach"]] * (
-        P.MODELING_EXPLAINABILITY - 1)
+        P.MODELING_EXPLAINABILITY - 1
+    )
     return _risk(
         "explainability",
         0.6 if prep.regulated else 0.4,
@@ -526,10 +551,13 @@ def privacy(x, prep, a, result):
         (
             "A breach of the training data would cost about "
             f"{words.usd(breach)} on average"
-            + ("." if planned else
-               f"; without an anonymisation plan there is a "
-               f"{words.chance(P.DATASET_SCRAPPED_PROBABILITY)} chance a data set must be "
-               "scrapped late, redoing half of data preparation and labeling.")
+            + (
+                "."
+                if planned
+                else f"; without an anonymisation plan there is a "
+                f"{words.chance(P.DATASET_SCRAPPED_PROBABILITY)} chance a data set must be "
+                "scrapped late, redoing half of data preparation and labeling."
+            )
         ),
         "Personal data brings legal duties and the cost of a breach (IBM Cost of a Data "
         "Breach 2024: $4.88M on average, $9.77M in healthcare). (The scrapping chance is an "
@@ -540,15 +568,21 @@ def privacy(x, prep, a, result):
 
 
 def deployment_readiness(x, prep, a, result):
-    names = {"has_monitoring": "monitoring", "has_versioning": "versioning",
-             "has_rollback": "rollback", "has_retraining_pipeline": "automated retraining"}
+    names = {
+        "has_monitoring": "monitoring",
+        "has_versioning": "versioning",
+        "has_rollback": "rollback",
+        "has_retraining_pipeline": "automated retraining",
+    }
     missing = [label for key, label in names.items() if not x[key]]
     if not missing and x["shipped_ml_before"]:
         return None
     extra = P.DEPLOYMENT_PER_MISSING_CAPABILITY * len(missing)
     decay = float(np.mean(a["production_balanced"] * a["yearly_loss"] >= 0.03))
-    likelihood = max(0.1 * len(missing) + 0.2 * (not x["shipped_ml_before"]),
-                     decay if not x["has_monitoring"] else 0.0)
+    likelihood = max(
+        0.1 * len(missing) + 0.2 * (not x["shipped_ml_before"]),
+        decay if not x["has_monitoring"] else 0.0,
+    )
     core_missing = sum(not x[key] for key in ("has_monitoring", "has_versioning", "has_rollback"))
     consequence = 1 + core_missing + int(not x["shipped_ml_before"])
     effort = float(np.median(a["deployment"]))
@@ -574,8 +608,11 @@ def legacy_integration(x, prep, a, result):
     integration = a["integration"]
     share = result["phase_share"]["integration"]
     likelihood = {"documented": 0.2, "poor": 0.4, "undocumented": 0.8}[x["legacy_api"]]
-    quality = {"documented": "documented", "poor": "poorly documented",
-               "undocumented": "undocumented"}[x["legacy_api"]]
+    quality = {
+        "documented": "documented",
+        "poor": "poorly documented",
+        "undocumented": "undocumented",
+    }[x["legacy_api"]]
     p50, p90 = np.quantile(integration, [0.5, 0.9])
     return _risk(
         "legacy_integration",
@@ -615,8 +652,11 @@ def expectation_gap(x, prep, a, result):
     cost_ratio = result["cost_usd"]["p50"] / x["budget_usd"]
     metric = result["production_metric"]["p50"]
     gap = x["target_value"] - metric
-    reachable = np.isfinite(classifier.balanced_needed(
-        x["target_metric"], x["target_value"], prep.production_prevalence))
+    reachable = np.isfinite(
+        classifier.balanced_needed(
+            x["target_metric"], x["target_value"], prep.production_prevalence
+        )
+    )
     if duration_ratio <= 1.25 and cost_ratio <= 1.25 and gap <= 0.02 and reachable:
         return None
     consequence = max(
@@ -626,15 +666,21 @@ def expectation_gap(x, prep, a, result):
     )
     parts = []
     if duration_ratio > 1.25:
-        parts.append(f"it most likely takes {words.weeks(result['duration_weeks']['p50'])} "
-                     f"against a {words.deadline(x['deadline_weeks'])} deadline "
-                     f"({words.times(duration_ratio)} longer)")
+        parts.append(
+            f"it most likely takes {words.weeks(result['duration_weeks']['p50'])} "
+            f"against a {words.deadline(x['deadline_weeks'])} deadline "
+            f"({words.times(duration_ratio)} longer)"
+        )
     if cost_ratio > 1.25:
-        parts.append(f"costs {words.usd(result['cost_usd']['p50'])} against a "
-                     f"{words.usd(x['budget_usd'])} budget")
+        parts.append(
+            f"costs {words.usd(result['cost_usd']['p50'])} against a "
+            f"{words.usd(x['budget_usd'])} budget"
+        )
     if gap > 0.02 or not reachable:
-        parts.append(f"reaches about {words.percent(metric)} {metric_words(x)} against the "
-                     f"{words.percent(x['target_value'])} expected")
+        parts.append(
+            f"reaches about {words.percent(metric)} {metric_words(x)} against the "
+            f"{words.percent(x['target_value'])} expected"
+        )
     impact = "As planned, " + "; ".join(parts) + "."
     return _risk(
         "expectation_gap",
@@ -655,8 +701,24 @@ def _top_driver(result, output):
 
 
 CHECKS = (
-    data_shortfall, class_imbalance, label_noise, missing_data, sampling_bias,
-    production_shift, concept_drift, runaway_compute, budget_overrun, schedule_overrun,
-    talent_ramp_up, attrition, hiring, explainability, bias_fairness, privacy,
-    deployment_readiness, legacy_integration, regulatory, expectation_gap,
+    data_shortfall,
+    class_imbalance,
+    label_noise,
+    missing_data,
+    sampling_bias,
+    production_shift,
+    concept_drift,
+    runaway_compute,
+    budget_overrun,
+    schedule_overrun,
+    talent_ramp_up,
+    attrition,
+    hiring,
+    explainability,
+    bias_fairness,
+    privacy,
+    deployment_readiness,
+    legacy_integration,
+    regulatory,
+    expectation_gap,
 )

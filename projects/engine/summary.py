@@ -42,7 +42,8 @@ def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]
         f"meeting the {words.deadline(x['deadline_weeks'])} deadline.",
         f"Quality: on real traffic expect about {words.percent(metric['p50'])} "
         f"{metric_words(x)} at launch ({words.percent(result['offline_score']['p50'])} balanced "
-        f"accuracy on the team's own test set, {words.percent(result['production_accuracy_12m']['p50'])} "
+        f"accuracy on the team's own test set, "
+        f"{words.percent(result['production_accuracy_12m']['p50'])} "
         f"accuracy on average over the first year); {chance_of(probability['meets_target'])} of "
         f"reaching the {words.percent(x['target_value'])} target.",
     ]
@@ -59,8 +60,10 @@ def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]
         )
     serving = x["serving_usd_per_month"] * 12
     if serving > 0:
-        out.append(f"Once live, running the model costs about {words.usd(serving)} a year, on "
-                   "top of the project cost.")
+        out.append(
+            f"Once live, running the model costs about {words.usd(serving)} a year, on "
+            "top of the project cost."
+        )
     return out
 
 

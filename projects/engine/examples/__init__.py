@@ -22,8 +22,11 @@ STORIES: list[dict[str, Any]] = [
         "and the training data holds only customers who made it through the redesigned "
         "signup flow.",
         "risks": ["missing_data", "sampling_bias"],
-        "earlier": {"consistent_ids": True, "missing_value_rate": 0.1,
-                    "missing_not_at_random": False},
+        "earlier": {
+            "consistent_ids": True,
+            "missing_value_rate": 0.1,
+            "missing_not_at_random": False,
+        },
     },
     {
         "slug": "card_fraud_accuracy",
@@ -67,7 +70,7 @@ STORIES: list[dict[str, Any]] = [
     {
         "slug": "frontier_chatbot",
         "title": "A frontier chatbot in three months",
-        "description": "\"Something like a frontier chatbot in three months\", built from "
+        "description": '"Something like a frontier chatbot in three months", built from '
         "scratch by two junior engineers.",
         "risks": ["expectation_gap", "talent_ramp_up"],
         "earlier": {"deadline_weeks": 26, "junior_ml": 1, "senior_ml": 1},
