@@ -383,7 +383,7 @@ def budget_overrun(x, prep, a, result):
         "budget_overrun",
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
-        f"{words.chance(probability).capitalize()} chance of costing more than "
+        f"{words.capital(words.chance_of(probability))} of costing more than "
         f"{words.usd(x['budget_usd'])}; in the worst 1 in 10 cases it costs "
         f"{words.usd(cost['p90'])} or more.",
         "Most IT projects overrun: on average 27%, and one in six by about 200% (Flyvbjerg & "
@@ -404,7 +404,7 @@ def schedule_overrun(x, prep, a, result):
         "schedule_overrun",
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
-        f"{words.chance(probability).capitalize()} chance of missing the "
+        f"{words.capital(words.chance_of(probability))} of missing the "
         f"{words.deadline(x['deadline_weeks'])} deadline; most likely it takes "
         f"{words.weeks(duration['p50'])}, and {words.weeks(duration['p90'])} in the worst 1 in "
         "10 cases.",
@@ -454,7 +454,7 @@ def attrition(x, prep, a, result):
         "attrition",
         probability,
         consequence,
-        f"{words.chance(probability).capitalize()} chance that someone leaves before the end "
+        f"{words.capital(words.chance_of(probability))} that someone leaves before the end "
         f"(pay {x['pay_vs_market']} market: about {words.percent(rate)} leave a year); a "
         "replacement takes about 10 weeks to hire and 3 to 9 months to reach full speed.",
         "Software engineers turn over at about 13% a year, data analysts at 22% (LinkedIn "
@@ -554,8 +554,8 @@ def privacy(x, prep, a, result):
             + (
                 "."
                 if planned
-                else f"; without an anonymisation plan there is a "
-                f"{words.chance(P.DATASET_SCRAPPED_PROBABILITY)} chance a data set must be "
+                else f"; without an anonymisation plan there is "
+                f"{words.chance_of(P.DATASET_SCRAPPED_PROBABILITY)} that a data set must be "
                 "scrapped late, redoing half of data preparation and labeling."
             )
         ),

@@ -12,48 +12,41 @@ from . import words
 from .risks import metric_words, positive_name
 
 
-def chance_of(probability: float) -> str:
-    """'a 1 in 4 chance', 'an 8 in 10 chance', 'less than a 1 in 100 chance'."""
-    text = words.chance(probability)
-    if text == "almost certain":
-        return "an almost certain chance"
-    if text == "no":
-        return "no chance"
-    if text.startswith("less than"):
-        return "less than a 1 in 100 chance"
-    article = "an" if text.split()[0] in ("8", "11", "18", "80") else "a"
-    return f"{article} {text} chance"
-
-
 def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]:
     probability = result["probability"]
     cost, duration = result["cost_usd"], result["duration_weeks"]
     metric = result["production_metric"]
     target = f"{words.percent(x['target_value'])} {metric_words(x)}"
+    overall = words.capital(words.chance_of(probability["all_targets"]))
+    reaching = words.chance_of(probability["meets_target"])
     out = [
-        f"Bottom line: {_capital(chance_of(probability['all_targets']))} of being in production "
+        f"Bottom line: {overall} of being in production "
         f"within {words.weeks(x['deadline_weeks'])}, within {words.usd(x['budget_usd'])} and "
         f"at {target}.",
         f"Cost: most likely about {words.usd(cost['p50'])}, with a 4 in 5 chance of costing "
-        f"less than {words.usd(cost['p80'])}; {chance_of(probability['within_budget'])} of "
+        f"less than {words.usd(cost['p80'])}; {words.chance_of(probability['within_budget'])} of "
         f"staying within the {words.usd(x['budget_usd'])} budget.",
         f"Time: most likely {words.weeks(duration['p50'])}, with a 4 in 5 chance of finishing "
-        f"within {words.weeks(duration['p80'])}; {chance_of(probability['by_deadline'])} of "
+        f"within {words.weeks(duration['p80'])}; {words.chance_of(probability['by_deadline'])} of "
         f"meeting the {words.deadline(x['deadline_weeks'])} deadline.",
         f"Quality: on real traffic expect about {words.percent(metric['p50'])} "
         f"{metric_words(x)} at launch ({words.percent(result['offline_score']['p50'])} balanced "
         f"accuracy on the team's own test set, "
         f"{words.percent(result['production_accuracy_12m']['p50'])} "
-        f"accuracy on average over the first year); {chance_of(probability['meets_target'])} of "
+        f"accuracy on average over the first year); {reaching} of "
         f"reaching the {words.percent(x['target_value'])} target.",
     ]
+    already_said = set()
     gap = next((risk for risk in result["risks"] if risk["key"] == "expectation_gap"), None)
     if gap is not None:
         out.append("The biggest gap: " + gap["impact"][0].lower() + gap["impact"][1:])
+        already_said.add("expectation_gap")
     paradox = _accuracy_paradox(x, prep)
     if paradox:
         out.append(paradox)
-    for number, risk in enumerate(result["risks"][:3], start=1):
+        already_said.add("class_imbalance")
+    top = [risk for risk in result["risks"] if risk["key"] not in already_said][:3]
+    for number, risk in enumerate(top, start=1):
         out.append(
             f"Risk {number} ({risk['severity']}): {risk['title'].lower()}. {risk['impact']} "
             f"What to do: {risk['mitigation']}"
@@ -78,7 +71,3 @@ def _accuracy_paradox(x: dict[str, Any], prep: Any) -> str:
         f"all: accuracy is the wrong target here. Judge the model by the share of {name} it "
         "catches (recall) and the share of its alerts that are right (precision)."
     )
-
-
-def _capital(text: str) -> str:
-    return text[0].upper() + text[1:]

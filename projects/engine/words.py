@@ -73,14 +73,28 @@ def chance(probability: float) -> str:
     """'1 in 4', '4 in 5', 'less than 1 in 100', 'almost certain'."""
     p = float(probability)
     if p >= 0.995:
-        return "almost certain"
+        return "more than 99 in 100"
     if p < 0.01:
-        return "less than 1 in 100" if p > 0 else "no"
+        return "less than 1 in 100"
     for denominator in CHANCE_DENOMINATORS:
         numerator = round(p * denominator)
         if 1 <= numerator < denominator and abs(numerator / denominator - p) <= 0.025:
             return f"{numerator} in {denominator}"
     return f"{round(p * 100)} in 100"
+
+
+def chance_of(probability: float) -> str:
+    """'a 1 in 4 chance', 'an 8 in 10 chance', 'less than a 1 in 100 chance'."""
+    text = chance(probability)
+    if text.startswith(("less than", "more than")):
+        # A Monte Carlo estimate never proves 0 or 1: say how close, not "no chance".
+        return text.replace(" than ", " than a ") + " chance"
+    article = "an" if text.split()[0] in ("8", "11", "18", "80") else "a"
+    return f"{article} {text} chance"
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def count(value: float) -> str:
