@@ -125,8 +125,14 @@ def date_text(moment: datetime | None, with_time: bool = False) -> str:
 _SINGULAR = {"people": "person"}
 
 
+def _per(period: str) -> str:
+    """ "hour" -> "an hour", "month" -> "a month"."""
+    return f"{'an' if period == 'hour' or period[:1] in 'aeiou' else 'a'} {period}"
+
+
 def _unit_words(unit: str, value: float) -> str:
-    words = unit.replace("/", " a ")
+    quantity, _, period = unit.partition("/")
+    words = f"{quantity} {_per(period)}" if period else quantity
     if value == 1:
         first, _, rest = words.partition(" ")
         first = _SINGULAR.get(first, first[:-1] if first.endswith("s") else first)
@@ -159,8 +165,8 @@ def input_value_text(spec: InputSpec, value: Any) -> str:
         return f"{number_text(spec, value)}%"
     if spec.unit.startswith("USD"):
         amount = f"{value:,.2f}" if not float(value).is_integer() else f"{int(value):,}"
-        per = spec.unit.removeprefix("USD")
-        return f"${amount}" + (f" a {per.removeprefix('/')}" if per else "")
+        per = spec.unit.removeprefix("USD").removeprefix("/")
+        return f"${amount}" + (f" {_per(per)}" if per else "")
     text = number_text(spec, value)
     return f"{text} {_unit_words(spec.unit, value)}".strip()
 

@@ -1,0 +1,273 @@
+"""The guided form: generated from the engine's metadata, validated by the engine, lossless."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from projects.engine import INPUTS, SECTIONS, InputError, normalise
+from projects.forms import ProjectForm, message_in_form_terms, number_text, parse_number
+from projects.models import Estimate, Project, Revision
+
+pytestmark = pytest.mark.django_db
+
+
+class FormValues(HTMLParser):
+    """What a browser would submit for the page's project form (first form with a csrf token)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.names: list[str] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "project-form" in (attrs.get("class") or ""):
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            self.names.append(name)
+            if attrs.get("type") == "checkbox":
+                if "checked" in attrs:
+                    self.values[name] = attrs.get("value") or "on"
+            else:
+                self.values[name] = attrs.get("value") or ""
+        elif tag == "select" and name:
+            self.names.append(name)
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self.names.append(name)
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            # Django renders a newline after <textarea>, which browsers drop.
+            self.values[self._textarea] += (
+                data.removeprefix("\n") if not self.values[self._textarea] else data
+            )
+
+
+def form_values(html: str) -> FormValues:
+    parser = FormValues()
+    parser.feed(html)
+    return parser
+
+
+def unusual_inputs(nulls: bool) -> dict:
+    """A valid value other than the default for every input (or None where allowed)."""
+    values = {}
+    for spec in INPUTS:
+        if spec.nullable and nulls:
+            values[spec.key] = None
+        elif spec.kind == "choice":
+            values[spec.key] = next(v for v, _ in reversed(spec.choices) if v != spec.default)
+        elif spec.kind == "bool":
+            values[spec.key] = not spec.default if spec.default is not None else False
+        elif spec.kind == "curve":
+            values[spec.key] = [
+                {"examples": 200, "score": 0.61},
+                {"examples": 800, "score": 0.7},
+                {"examples": 3200, "score": 0.755},
+            ]
+        elif spec.kind == "text":
+            values[spec.key] = "late payment"
+        else:
+            low = spec.minimum if spec.minimum is not None else 0
+            high = spec.maximum if spec.maximum is not None else low + 1000
+            value = low + (min(high, low + 1e6) - low) * 0.37
+            if spec.kind == "integer":
+                value = int(value) if int(value) != spec.default else int(value) + 1
+            values[spec.key] = value
+    values.update(baseline_score=0.55, achievable_score=0.955, trials=1234, seed=4321)
+    return normalise(values)
+
+
+@pytest.mark.parametrize("nulls", [False, True], ids=["values", "empties"])
+def test_every_field_round_trips_through_the_page(client, owner, team, nulls):
+    inputs = unusual_inputs(nulls)
+    project = Project.objects.create(team=team, name="Round trip", created_by=owner)
+    project.add_revision(inputs, owner)
+    client.force_login(owner)
+    page = client.get(reverse("project_edit", args=[project.pk])).content.decode()
+    form = form_values(page)
+    assert set(form.names) >= {spec.key for spec in INPUTS}
+    response = client.post(reverse("project_edit", args=[project.pk]), form.values)
+    assert response.status_code == 302, response.context["form"].errors
+    latest = project.latest_revision()
+    assert latest.number == 2
+    assert latest.inputs == inputs
+    history = client.get(project.get_absolute_url()).content.decode()
+    assert "No input changed." in history
+
+
+def test_the_new_project_form_shows_every_default(client, owner, team):
+    client.force_login(owner)
+    form = form_values(client.get(reverse("project_create")).content.decode())
+    form.values["name"] = "Defaults"
+    assert client.post(reverse("project_create"), form.values).status_code == 302
+    defaults = normalise({})
+    assert Revision.objects.get().inputs == defaults
+
+
+def test_it_groups_fields_by_section_with_help_and_units(client, owner):
+    client.force_login(owner)
+    html = client.get(reverse("project_create")).content.decode()
+    for key, title in SECTIONS:
+        if key == "simulation":
+            assert f"Advanced: {title.lower()}" in html
+        else:
+            assert f"<legend>{title}</legend>" in html
+    for spec in INPUTS:
+        assert escape(spec.help) in html, spec.key
+    assert '<span class="unit">weeks</span>' in html
+    assert '<span class="unit">USD</span>' in html
+    assert 'value="90"' in html  # the target value, 0.9, shown as a percentage
+
+
+def number_specs():
+    return [spec for spec in INPUTS if spec.kind in ("number", "integer")]
+
+
+def out_of_range(spec) -> float:
+    if spec.maximum is not None:
+        return spec.maximum * 2 + 1
+    return spec.minimum - 1
+
+
+@pytest.mark.parametrize("spec", number_specs(), ids=lambda spec: spec.key)
+def test_a_bad_number_gets_the_engines_message_next_to_its_field(client, owner, spec):
+    client.force_login(owner)
+    typed = number_text(spec, out_of_range(spec))
+    response = client.post(reverse("project_create"), {"name": "Bad", spec.key: typed})
+    assert response.status_code == 200
+    with pytest.raises(InputError) as engine:
+        normalise({spec.key: parse_number(spec, typed)})
+    engine_message = engine.value.errors[spec.key]
+    shown = response.context["form"].errors[spec.key]
+    assert shown == [message_in_form_terms(spec, engine_message)]
+    if spec.percent:
+        assert f"got {typed}%" in shown[0]
+        assert shown[0].startswith("Must be a percentage ")
+        assert f" {spec.minimum * 100:g}% " in shown[0]
+        assert f" {spec.maximum * 100:g}%, got" in shown[0]
+    else:
+        assert shown[0] == engine_message[:1].upper() + engine_message[1:]
+    html = response.content.decode()
+    assert f'<p class="error" id="id_{spec.key}-error">{escape(shown[0])}</p>' in html
+    assert f'value="{typed}"' in html
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "expected"),
+    [
+        ("deadline_weeks", "soon", 'Must be a number from 1 up to 520, got "soon" (text)'),
+        ("senior_ml", "1.5", "Must be a whole number from 0 up to 1,000, got 1.5"),
+        ("task_type", "video", 'Must be one of "tabular", "text", "image", "other", got "video"'),
+        ("needs_explainability", "maybe", 'Must be true or false, got "maybe" (text)'),
+        ("target_value", "0", "Must be a percentage above 0% up to 100%, got 0%"),
+        ("label_noise", "-1", "Must be a percentage from 0% up to 50%, got -1%"),
+        ("budget_usd", "", "Is required: expected a number above 0 up to 10^10, got null"),
+        ("pilot_curve", "100, 50\n200, 60", "needs at least 3 lines"),
+        ("pilot_curve", "100, 50\n\n200, 60\n400, 170", "Line 4: score must be a percentage"),
+        ("pilot_curve", "100, 50\n200 60\nlots", 'Line 3 should be the number of examples'),
+    ],
+)  # fmt: skip
+def test_it_words_messages_in_the_forms_terms(client, owner, key, typed, expected):
+    client.force_login(owner)
+    response = client.post(reverse("project_create"), {"name": "Bad", key: typed})
+    assert response.status_code == 200
+    [message] = response.context["form"].errors[key]
+    assert expected.lower() in message.lower()
+    assert not Project.objects.exists()
+
+
+def test_it_words_cross_field_messages_in_percent(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        reverse("project_create"),
+        {"name": "Bad", "baseline_score": "80", "achievable_score": "75"},
+    )
+    [message] = response.context["form"].errors["achievable_score"]
+    assert message.startswith(
+        "Must be above today's solution (today's solution scores 80%), got 75%"
+    )
+
+
+def test_it_keeps_everything_typed_and_saves_nothing_on_error(client, owner, team):
+    client.force_login(owner)
+    typed = {
+        "name": "Keep me",
+        "description": "Kept too",
+        "note": "and the note",
+        "deadline_weeks": "9999",  # bad
+        "budget_usd": "123,456",
+        "target_value": "87.5",
+        "task_type": "image",
+        "pilot_curve": "100, 50\n200, 60\n400, 65",
+        "needs_explainability": "no",
+        "trials": "abc",  # bad
+    }
+    counts = (Project.objects.count(), Revision.objects.count(), Estimate.objects.count())
+    response = client.post(reverse("project_create") + f"?team={team.pk}", typed)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"deadline_weeks", "trials"}
+    form = form_values(response.content.decode())
+    for name, value in typed.items():
+        assert form.values[name] == value, name
+    # Unticked boxes stay unticked.
+    assert "domain_expert" not in form.values
+    assert (Project.objects.count(), Revision.objects.count(), Estimate.objects.count()) == counts
+    assert b"Nothing was saved yet" in response.content
+
+
+def test_an_empty_team_is_refused_with_the_engines_words(client, owner):
+    client.force_login(owner)
+    data = {"name": "Nobody", "senior_ml": "0", "junior_ml": "0", "data_engineers": "0"}
+    response = client.post(reverse("project_create"), data)
+    [message] = response.context["form"].errors["senior_ml"]
+    assert "the team is empty" in message.lower()
+
+
+def test_it_reads_numbers_the_way_people_type_them():
+    spec = {s.key: s for s in INPUTS}
+    assert parse_number(spec["budget_usd"], "$1,250,000") == 1250000.0
+    assert parse_number(spec["target_value"], "92.5%") == 0.925
+    assert parse_number(spec["target_value"], "7") == 0.07
+    assert parse_number(spec["labeled_examples"], "1e3") == 1000
+    assert isinstance(parse_number(spec["labeled_examples"], "1e3"), int)
+    assert parse_number(spec["labeled_examples"], "12.5") == 12.5
+    assert parse_number(spec["deadline_weeks"], "twenty") == "twenty"
+    assert number_text(spec["label_noise"], 0.07) == "7"
+    assert number_text(spec["budget_usd"], 500000) == "500,000"
+    assert number_text(spec["seed"], 123456789) == "123456789"
+    assert number_text(spec["gpu_hourly_usd"], 2.5) == "2.5"
+
+
+def test_the_form_class_is_generated_from_the_metadata():
+    form = ProjectForm()
+    assert [name for name in form.fields if name not in ("name", "description", "note")] == [
+        spec.key for spec in INPUTS
+    ]
+    rows = [row.spec.key for section in form.sections() for row in section.rows]
+    assert sorted(rows) == sorted(spec.key for spec in INPUTS)
