@@ -10,7 +10,7 @@ from scipy.stats import rankdata
 from . import classifier, model, priors, risks, summary
 from . import levers as lever_catalogue
 from .draws import Draws
-from .inputs import normalise
+from .inputs import normalise, normalise_progress
 
 ENGINE_VERSION = "1.0.0"
 CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
@@ -55,6 +55,7 @@ KEPT = (
     "curve_exponent",
     "curve_floor",
     "curve_scale",
+    "offline_shift",
     "scrapped",
     "within_budget",
     "by_deadline",
@@ -82,9 +83,15 @@ DRIVERS = (
 )
 
 
-def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
-    """Estimate cost, timeline and production accuracy; see MODEL.md §3 for the result."""
+def estimate(
+    inputs: dict[str, Any], *, levers: bool = True, progress: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Estimate cost, timeline and production accuracy; see MODEL.md §3 for the result.
+
+    `progress` (optional, see inputs.PROGRESS) re-estimates a running project from a check-in.
+    """
     x = normalise(inputs)
+    where = None if progress is None else normalise_progress(progress)
     if x["seed"] is None:
         x["seed"] = int(np.random.SeedSequence().entropy % (2**63))
     prep = model.prepare(x)
@@ -100,7 +107,7 @@ def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
     trials = x["trials"]
     for chunk, start in enumerate(range(0, trials, CHUNK_TRIALS)):
         draws = Draws(x["seed"], chunk, min(CHUNK_TRIALS, trials - start))
-        out = model.simulate(x, prep, draws)
+        out = model.simulate(x, prep, draws, where)
         for key in KEPT:
             kept[key].append(out[key])
         if chunk == 0:
@@ -111,7 +118,7 @@ def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
         for (_lever, changed), changed_prep, store in zip(
             lever_runs, lever_preps, lever_kept, strict=True
         ):
-            lever_out = model.simulate(changed, changed_prep, draws)
+            lever_out = model.simulate(changed, changed_prep, draws, where)
             for key in lever_catalogue.KEPT:
                 store[key].append(lever_out[key])
     arrays = {key: np.concatenate(parts) for key, parts in kept.items()}
@@ -121,6 +128,7 @@ def estimate(inputs: dict[str, Any], *, levers: bool = True) -> dict[str, Any]:
         "trials": trials,
         "seed": x["seed"],
         "inputs": x,
+        "progress": where,
     }
     curves = {}
     for name, key in (
@@ -210,7 +218,9 @@ def _labels_needed(x, prep, arrays) -> int | None:
     if not np.isfinite(needed_balanced):
         return None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        offline_needed = needed_balanced / arrays["retention"] / (1.0 - arrays["missing_impact"])
+        offline_needed = (needed_balanced / arrays["retention"] - arrays["offline_shift"]) / (
+            1.0 - arrays["missing_impact"]
+        )
         error_needed = 1.0 - offline_needed
         floor, scale, exponent = (
             arrays["curve_floor"],

@@ -735,10 +735,113 @@ INPUTS: tuple[InputSpec, ...] = (
 
 INPUTS_BY_KEY: dict[str, InputSpec] = {spec.key: spec for spec in INPUTS}
 
+# Where a running project stands (a check-in). Passed as `estimate(..., progress=...)`: the
+# money and time spent are fixed, and only the remaining work is simulated.
+PROGRESS: tuple[InputSpec, ...] = (
+    _spec(
+        "weeks_elapsed",
+        "number",
+        0.0,
+        "Weeks since the project started",
+        "Time already spent; the estimate simulates only what is left.",
+        "progress",
+        minimum=0,
+        maximum=520,
+        unit="weeks",
+    ),
+    _spec(
+        "spent_usd",
+        "number",
+        0.0,
+        "Money spent to date",
+        "Spent money is fixed; only the remaining cost is uncertain.",
+        "progress",
+        minimum=0,
+        maximum=1e10,
+        unit="USD",
+    ),
+    _spec(
+        "labels_done",
+        "integer",
+        0,
+        "Planned labels done",
+        "Examples labeled so far out of those planned for the project.",
+        "progress",
+        minimum=0,
+        maximum=1e9,
+        unit="examples",
+    ),
+    _spec(
+        "people_now",
+        "integer",
+        None,
+        "People on the team now",
+        "Leave empty if the team is as planned.",
+        "progress",
+        minimum=1,
+        maximum=4000,
+        unit="people",
+        nullable=True,
+        null_means="as planned",
+    ),
+    _spec(
+        "offline_score",
+        "number",
+        None,
+        "Measured test-set score",
+        "Balanced accuracy measured on the team's own test set; replaces the prior.",
+        "progress",
+        minimum=0,
+        maximum=1,
+        min_exclusive=True,
+        percent=True,
+        unit="%",
+        nullable=True,
+        null_means="not measured yet",
+    ),
+    _spec(
+        "production_score",
+        "number",
+        None,
+        "Measured production score",
+        "Balanced accuracy measured on real traffic; replaces the guess about the gap.",
+        "progress",
+        minimum=0,
+        maximum=1,
+        min_exclusive=True,
+        percent=True,
+        unit="%",
+        nullable=True,
+        null_means="not measured yet",
+    ),
+)
+PROGRESS_BY_KEY: dict[str, InputSpec] = {spec.key: spec for spec in PROGRESS}
+
 
 def defaults() -> dict[str, Any]:
     """The inputs a project starts from."""
     return {spec.key: spec.default for spec in INPUTS}
+
+
+def normalise_progress(raw: Any) -> dict[str, Any]:
+    """Validate a check-in's progress; raise InputError listing every bad key."""
+    if not isinstance(raw, dict):
+        raise InputError({"progress": f"must be a JSON object, got {_show(raw)}"})
+    errors: dict[str, str] = {}
+    values = {spec.key: spec.default for spec in PROGRESS}
+    for key, value in raw.items():
+        spec = PROGRESS_BY_KEY.get(key) if isinstance(key, str) else None
+        if spec is None:
+            known = ", ".join(PROGRESS_BY_KEY)
+            errors[str(key)] = f"is not a known progress field; known fields are {known}"
+            continue
+        try:
+            values[key] = _check(spec, value)
+        except ValueError as exc:
+            errors[key] = str(exc)
+    if errors:
+        raise InputError(errors)
+    return values
 
 
 def normalise(raw: Any) -> dict[str, Any]:

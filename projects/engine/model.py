@@ -331,6 +331,23 @@ def time_to_deliver(team: Team, work: np.ndarray) -> np.ndarray:
     return guess
 
 
+def conditioned_above(values: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Each value redrawn from the distribution of `values` above its own floor.
+
+    A trial keeps its rank: the quantile u of the unconditioned draw becomes the quantile
+    F(floor) + u (1 - F(floor)) of the same distribution, so common random numbers survive.
+    """
+    n = values.size
+    ordered = np.sort(values)
+    rank = np.empty(n)
+    rank[np.argsort(values, kind="stable")] = (np.arange(n) + 0.5) / n
+    below = np.searchsorted(ordered, floor, side="right") / n
+    wanted = below + rank * (1.0 - below)
+    redrawn = ordered[np.minimum((wanted * n).astype(np.intp), n - 1)]
+    # Past the largest draw the project is nearly done: a little work is left.
+    return np.maximum(redrawn, floor * 1.02 + 0.1)
+
+
 def _poisson_quantile(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """Poisson draws by inversion, so a larger mean never gives fewer events (same uniform)."""
     count = np.zeros_like(mean)
@@ -351,30 +368,49 @@ def _poisson_quantile(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(small, count, large)
 
 
-def simulate(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.ndarray]:
-    """All per-trial quantities for one chunk."""
+def simulate(
+    x: dict[str, Any], prep: Prepared, draws: Draws, progress: dict[str, Any] | None = None
+) -> dict[str, np.ndarray]:
+    """All per-trial quantities for one chunk; `progress` re-estimates from a check-in."""
     out = effort(x, prep, draws)
     team = build_team(x, draws)
+    elapsed = 0.0
+    left = np.ones(draws.size)  # share of the total effort still to do
+    labels_left = x["planned_new_labels"]
+    if progress is not None:
+        elapsed = progress["weeks_elapsed"]
+        if progress["people_now"] is not None:
+            team.weight = team.weight * progress["people_now"] / team.weight.sum()
+        # The team has delivered its capacity so far; the project is not finished, so the
+        # total effort is drawn from its distribution above what is already done.
+        done = team.work_done(np.full(draws.size, elapsed))
+        total = conditioned_above(out["effort"], done)
+        left = (total - done) / total
+        scale = total / out["effort"]
+        for phase in ("data_preparation", "modeling", "deployment", "integration", "governance"):
+            out[phase] = out[phase] * scale
+        out["effort"] = total
+        labels_left = max(0, x["planned_new_labels"] - progress["labels_done"])
     working_weeks = time_to_deliver(team, out["effort"])
 
     labeling_load = np.where(out["scrapped"], 1 + P.DATASET_SCRAPPED_REDO, 1.0)
     throughput = _lognormal(
         x["labels_per_week"], P.LABELING_THROUGHPUT_SIGMA, draws.normal("labeling.throughput")
     )
-    labeling_weeks = x["planned_new_labels"] * labeling_load / throughput
+    labeling_weeks = labels_left * labeling_load / throughput
     modelers = x["senior_ml"] + x["junior_ml"] + x["open_positions"] or team.weight.sum()
-    modeling_tail = P.MODELING_TAIL_SHARE * out["modeling"] / modelers
-    duration = np.maximum(working_weeks, labeling_weeks + modeling_tail)
+    modeling_tail = P.MODELING_TAIL_SHARE * out["modeling"] * left / modelers
+    duration = np.maximum(working_weeks, elapsed + labeling_weeks + modeling_tail)
     review = np.zeros_like(duration)
     if prep.regulated:
         review = _uniform(*P.REGULATORY_REVIEW_WEEKS, draws.uniform("regulatory.review"))
     duration = duration + review
+    months_left = (duration - elapsed) / P.WEEKS_PER_MONTH
 
-    people_cost = (
-        team.employed_weeks(duration) * x["monthly_cost_per_person_usd"] / P.WEEKS_PER_MONTH
-    )
+    employed = team.employed_weeks(duration) - team.employed_weeks(np.full(draws.size, elapsed))
+    people_cost = employed * x["monthly_cost_per_person_usd"] / P.WEEKS_PER_MONTH
     labeling_cost = (
-        x["planned_new_labels"]
+        labels_left
         * prep.label_cost
         * labeling_load
         * _uniform(*P.LABEL_QA_OVERHEAD, draws.uniform("labeling.qa"))
@@ -385,20 +421,19 @@ def simulate(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.nd
     waste = draws.beta("compute.waste", *P.CLOUD_WASTE_BETA)
     compute_cost = (
         planned_gpu_hours * gpu_price * np.exp(P.COMPUTE_SIGMA * compute_overrun) / (1 - waste)
-    )
+    ) * left
     runaway_jobs = np.zeros_like(duration)
     if planned_gpu_hours > 0 and gpu_price > 0:
         rate = P.RUNAWAY_PER_MONTH[x["auto_stop"]]
-        runaway_jobs = _poisson_quantile(
-            draws.uniform("compute.runaway"), rate * duration / P.WEEKS_PER_MONTH
-        )
+        runaway_jobs = _poisson_quantile(draws.uniform("compute.runaway"), rate * months_left)
     runaway_cost = runaway_jobs * P.RUNAWAY_HOURS * gpu_price
     compliance_cost = np.zeros_like(duration)
     if prep.regulated:
         compliance_cost = _uniform(*P.COMPLIANCE_USD, draws.uniform("compliance.fees"))
-    cost = people_cost + labeling_cost + compute_cost + runaway_cost + compliance_cost
+    spent = progress["spent_usd"] if progress is not None else 0.0
+    cost = spent + people_cost + labeling_cost + compute_cost + runaway_cost + compliance_cost
 
-    accuracy = accuracy_model(x, prep, draws)
+    accuracy = accuracy_model(x, prep, draws, progress)
     out.update(accuracy)
     out.update(
         duration=duration,
@@ -428,7 +463,9 @@ def simulate(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.nd
     return out
 
 
-def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str, np.ndarray]:
+def accuracy_model(
+    x: dict[str, Any], prep: Prepared, draws: Draws, progress: dict[str, Any] | None = None
+) -> dict[str, np.ndarray]:
     """Offline score, production metrics at launch and over the first year."""
     labels = x["labeled_examples"] + x["planned_new_labels"]
     imbalance = min(1.0, 2.0 * x["positive_fraction"])
@@ -446,9 +483,6 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
             ),
             *P.LEARNING_CURVE_EXPONENT_RANGE,
         )
-        effective = max(labels * imbalance, 1e-9)
-        shrink = np.minimum(1.0, (effective / P.LEARNING_CURVE_START) ** (-exponent))
-        error = error_floor + (error_start - error_floor) * shrink
         scale = np.full(draws.size, error_start - error_floor)
         floor = np.full(draws.size, error_floor)
         missing_impact = (
@@ -456,6 +490,12 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
             * (P.MISSING_NOT_AT_RANDOM if x["missing_not_at_random"] else 1.0)
             * x["missing_value_rate"]
         )
+
+        def error_at(examples: float) -> np.ndarray:
+            effective = max(examples * imbalance, 1e-9)
+            shrink = np.minimum(1.0, (effective / P.LEARNING_CURVE_START) ** (-exponent))
+            return floor + scale * shrink
+
     else:
         # Pilot points measure the team's own data, gaps and label noise included.
         fitted = prep.pilot.mean[:, None] + prep.pilot.cholesky @ draws.normal_rows(
@@ -464,8 +504,24 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
         floor = np.clip(fitted[0], 0.0, 0.5)
         scale = np.clip(fitted[1], 0.0, None)
         exponent = np.clip(fitted[2], 0.01, 3.0)
-        error = np.clip(floor + scale * max(labels, 1.0) ** (-exponent), floor, 0.5)
-    offline = np.clip((1.0 - error) * (1.0 - missing_impact), 0.5, 1.0)
+
+        def error_at(examples: float) -> np.ndarray:
+            return np.clip(floor + scale * max(examples, 1.0) ** (-exponent), floor, 0.5)
+
+    offline = np.clip((1.0 - error_at(labels)) * (1.0 - missing_impact), 0.5, 1.0)
+    offline_shift = np.zeros(draws.size)
+    measured_offline = progress and progress["offline_score"]
+    if measured_offline:
+        # A measured score replaces the prior at today's data size; the curve's shape still
+        # says how much the remaining labels add. The measurement itself has some noise.
+        labels_now = x["labeled_examples"] + progress["labels_done"]
+        prior_now = np.clip((1.0 - error_at(labels_now)) * (1.0 - missing_impact), 0.5, 1.0)
+        noise = P.MEASUREMENT_SIGMA * draws.normal("progress.offline_noise")
+        offline_shift = measured_offline + noise - prior_now
+        offline = np.clip(offline + offline_shift, 0.5, 1.0)
+        offline_shift = offline - np.clip(
+            (1.0 - error_at(labels)) * (1.0 - missing_impact), 0.5, 1.0
+        )
 
     uniform = draws.uniform("accuracy.retention")
     quantiles = _retention_quantiles(prep.effective_shift)
@@ -473,6 +529,11 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
     index = position.astype(np.intp)
     share = position - index
     retention = quantiles[index] * (1.0 - share) + quantiles[index + 1] * share
+    measured_production = progress and progress["production_score"]
+    if measured_production:
+        # Measured on real traffic: the gap to the test set is no longer a guess.
+        reference = measured_offline or float(np.median(offline - offline_shift))
+        retention = np.full(draws.size, min(1.0, measured_production / reference))
     production = np.maximum(0.5, offline * retention)
     prevalence = prep.production_prevalence
     metrics = {
@@ -505,6 +566,7 @@ def accuracy_model(x: dict[str, Any], prep: Prepared, draws: Draws) -> dict[str,
         "curve_exponent": exponent,
         "curve_floor": floor,
         "curve_scale": scale,
+        "offline_shift": offline_shift,
         "missing_impact": missing_impact,
         "meets_target": target >= x["target_value"],
     }

@@ -82,6 +82,10 @@ DRIFT_YEARLY_LOSS = {"stable": 0.05, "seasonal": 0.15, "volatile": 0.30}
 DRIFT_SIGMA = 0.5
 DRIFT_MAX_YEARLY_LOSS = 0.9
 
+# Check-ins: a measured balanced accuracy is known to about a point (assumption: a test set of
+# a few thousand examples).
+MEASUREMENT_SIGMA = 0.01
+
 REGULATED_DOMAINS = ("healthcare", "finance", "hiring", "public_sector")
 
 # What the app shows when asked where a number comes from.
