@@ -407,7 +407,9 @@ def simulate(
     duration = duration + review
     months_left = (duration - elapsed) / P.WEEKS_PER_MONTH
 
-    employed = team.employed_weeks(duration) - team.employed_weeks(np.full(draws.size, elapsed))
+    employed = team.employed_weeks(duration)
+    if elapsed:
+        employed = employed - team.employed_weeks(np.full(draws.size, elapsed))
     people_cost = employed * x["monthly_cost_per_person_usd"] / P.WEEKS_PER_MONTH
     labeling_cost = (
         labels_left
