@@ -143,15 +143,14 @@ def data_shortfall(x, prep, a, result):
         "data_shortfall",
         data_limited.mean(),
         _band(ratio, (1.1, 1.5, 3.0, 10.0)),
-        f"You have {words.count(have)} labeled examples; an even chance of reaching "
-        f"{words.percent(x['target_value'])} {metric_words(x)} needs about "
-        f"{words.count(needed)} ({words.times(ratio)} as many).",
-        "Accuracy grows with labeled data along a learning curve that flattens; with too few "
-        "labels the model cannot reach the target however well it is built (Hestness et al. "
-        "2017).",
-        f"Label about {words.count(extra)} more examples (roughly {words.usd(label_cost)} and "
-        f"{words.weeks(label_weeks)} at the current pace), and first measure the learning "
-        "curve on a pilot at 3 to 5 data sizes to confirm the need.",
+        f"You have {words.count(have)} labeled examples. For an even chance of "
+        f"{words.percent(x['target_value'])} {metric_words(x)}, you need about "
+        f"{words.count(needed)}. That is {words.times(ratio)} as many.",
+        "Models get better with more labeled data, but the gains slow down. With too few "
+        "labels, no model can reach the target (Hestness et al. 2017).",
+        f"Label about {words.count(extra)} more examples. That costs about "
+        f"{words.usd(label_cost)} and takes {words.weeks(label_weeks)} at the current pace. "
+        "First, test on 3 to 5 data sizes to check the need.",
     )
 
 
@@ -168,16 +167,16 @@ def class_imbalance(x, prep, a, result):
     positives = (x["labeled_examples"] + x["planned_new_labels"]) * training
     if paradox:
         impact = (
-            f'Always answering "not {name}" already scores {words.percent(majority)} accuracy, '
-            f"meeting the {words.percent(x['target_value'])} target while catching no {name} "
-            "at all."
+            f'Always answering "not {name}" already scores {words.percent(majority)} accuracy. '
+            f"That meets the {words.percent(x['target_value'])} target, yet it catches no "
+            f"{name} at all."
         )
         likelihood, consequence = 1.0, 5
     else:
         impact = (
-            f"Only {words.percent(production)} of cases are {name}: the model learns from about "
-            f"{words.count(positives)} examples of it and is expected to catch "
-            f"{words.percent(recall)} of them, with {words.percent(precision)} of its alerts right."
+            f"Only {words.percent(production)} of cases are {name}. The model learns from "
+            f"about {words.count(positives)} of them. It should catch {words.percent(recall)} "
+            f"of them, and {words.percent(precision)} of its alerts should be right."
         )
         likelihood = float(np.mean(a["production_recall"] < 0.5))
         consequence = _band(
@@ -188,11 +187,11 @@ def class_imbalance(x, prep, a, result):
         likelihood,
         consequence,
         impact,
-        "When one class is rare, accuracy mostly measures the common class; a model can look "
-        "excellent and be useless (credit-card fraud: 0.17% of transactions).",
-        f"Judge the model by recall (share of {name} caught) and precision (share of alerts "
-        "that are right), or by the cost of a miss against a false alarm; collect more "
-        f"{name} examples and use class weights or resampling.",
+        "When one class is rare, accuracy mostly counts the common class. A model can look "
+        "great and still be useless. In card fraud, only 0.17% of payments are fraud.",
+        f"Judge the model by the share of {name} it catches and the share of its alerts that "
+        "are right. Or weigh the cost of a miss against a false alarm. Collect more "
+        f"{name} examples.",
     )
 
 
@@ -211,14 +210,13 @@ def label_noise(x, prep, a, result):
         "label_noise",
         0.6,
         consequence,
-        f"About {words.percent(noise)} of labels are wrong: that alone caps balanced accuracy "
-        f"near {words.percent(cap)}, {words.points(P.LABEL_NOISE_ERROR_SHARE * noise)} below the "
-        "best known approach.",
-        "A model learns the mistakes in its labels; benchmark test sets average 3.3% wrong "
-        "labels (Northcutt et al. 2021).",
-        "Have two people label the same 500 examples to measure disagreement, write labeling "
-        "guidelines for the cases they disagree on, and relabel or drop the examples a "
-        "confident-learning pass flags.",
+        f"About {words.percent(noise)} of labels are wrong. That alone holds balanced "
+        f"accuracy near {words.percent(cap)}. That is "
+        f"{words.points(P.LABEL_NOISE_ERROR_SHARE * noise)} below the best known approach.",
+        "A model learns the mistakes in its labels. Test sets used in research have 3.3% "
+        "wrong labels on average (Northcutt et al. 2021).",
+        "Have two people label the same 500 examples and compare. Write clear rules for the "
+        "cases where they disagree. Then fix or drop the worst labels.",
     )
 
 
@@ -234,16 +232,14 @@ def missing_data(x, prep, a, result):
     )
     consequence = _band(float(np.median(loss)), (0.01, 0.03, 0.05, 0.08))
     consequence += int(x["missing_not_at_random"]) + int(joins_broken)
-    parts = [
-        f"{words.percent(rate)} of values are missing"
-        + (", and for reasons tied to the values" if x["missing_not_at_random"] else "")
-    ]
+    impact = f"{words.percent(rate)} of values are missing" + (
+        ", often for a reason." if x["missing_not_at_random"] else "."
+    )
     if joins_broken:
-        parts.append(f"records no longer join reliably across {x['source_systems']} systems")
-    impact = (
-        "; ".join(parts).capitalize()
-        + f": that costs about {words.points(float(np.median(loss)))} of accuracy and "
-        f"{words.person_weeks(cleaning)} of cleaning and matching."
+        impact += f" Records no longer match across the {x['source_systems']} systems."
+    impact += (
+        f" This costs about {words.points(float(np.median(loss)))} of accuracy and "
+        f"{words.person_weeks(cleaning)} of cleaning."
     )
     likelihood = float(np.mean(loss >= 0.02)) if prep.pilot is None else 0.5
     if joins_broken:
@@ -253,12 +249,12 @@ def missing_data(x, prep, a, result):
         likelihood,
         consequence,
         impact,
-        "Gaps and broken joins cost accuracy and weeks of cleaning; when values are missing "
-        "for a reason, filling them in hides exactly the cases that matter. (No published "
-        "figure: the size of this effect is an assumption.)",
-        "Find out why values are missing before filling them in; add 'was missing' indicator "
-        "features; rebuild the ID mapping across systems from a trusted key (email, account "
-        "number) and measure the match rate before modeling.",
+        "Gaps and broken links cost accuracy and weeks of cleaning. When values are missing "
+        "for a reason, filling them in hides the cases that matter. The size of this effect "
+        "is an assumption.",
+        "Find out why values are missing before you fill them in. Add a flag that says a "
+        "value was missing. Rebuild the links between systems from a trusted key, such as an "
+        "email. Check how many records match.",
     )
 
 
@@ -280,13 +276,13 @@ def sampling_bias(x, prep, a, result):
         "sampling_bias",
         0.8,
         _band(lost, (0.01, 0.03, 0.06, 0.1)),
-        f"The training data leaves out part of the population the model will see: production "
-        f"balanced accuracy is expected to fall about {words.points(lost)} further, to about "
+        "The training data leaves out part of the people the model will see. In production, "
+        f"balanced accuracy may fall about {words.points(lost)} more, to about "
         f"{words.percent(float(np.median(a['production_balanced'])))}.",
-        "A model trained on survivors of a funnel or a filter learns about them, not about "
-        "everyone it will score; the error shows up only after launch.",
-        "Collect a sample from the full population (including those filtered out), test on it "
-        "before launch, and reweight the training data to match production.",
+        "A model trained only on those who passed a filter learns about them, not about "
+        "everyone. The error shows up only after launch.",
+        "Collect a sample from everyone, including those filtered out. Test on it before "
+        "launch. Weight the training data to match production.",
     )
 
 
@@ -301,15 +297,14 @@ def production_shift(x, prep, a, result):
         "production_shift",
         float(np.mean(drop >= 0.05)),
         _band(median_drop, (0.03, 0.06, 0.12, 0.2)),
-        f"{words.percent(offline)} on the team's own test set is likely to become about "
-        f"{words.percent(production)} on real traffic (balanced accuracy), "
-        f"{words.points(median_drop)} lower.",
-        "Test sets flatter models: re-collecting ImageNet's test set by the same protocol cost "
-        "11 to 14 points (Recht et al. 2019); a new site keeps about 75% of accuracy (WILDS); "
-        "a different kind of input loses 40% or more (ObjectNet).",
-        "Before launch, label 300 to 500 real production examples and measure on them; train on "
-        "data from the production channel; launch in shadow mode and compare with today's "
-        "process first.",
+        f"{words.percent(offline)} on the team's own test set will likely become about "
+        f"{words.percent(production)} on real traffic. That is {words.points(median_drop)} "
+        "lower (balanced accuracy).",
+        "Test sets flatter models. A fresh copy of a famous test set cost 11 to 14 points "
+        "(Recht et al. 2019). A new site keeps about 75% of accuracy (WILDS). A new kind of "
+        "input can lose 40% (ObjectNet).",
+        "Before launch, label 300 to 500 real examples from production and test on them. "
+        "Train on data from the real channel. Run the model beside today's process first.",
     )
 
 
@@ -324,24 +319,24 @@ def concept_drift(x, prep, a, result):
     # monitoring nobody sees the loss, which makes it worse.
     consequence = _band(plan_loss, (0.005, 0.02, 0.04, 0.07)) + int(not x["has_monitoring"])
     retrain = x["retrain_every_months"]
-    plan = {0: "without retraining", 1: "retraining every month"}.get(
+    plan = {0: "no retraining", 1: "retraining every month"}.get(
         retrain, f"retraining every {retrain} months"
     )
+    every = "every month" if x["drift"] == "volatile" else "every 3 months"
     at_launch = float(np.median(a["production_balanced"]))
     year_end = float(np.median(np.maximum(0.5, a["production_balanced"] * (1 - yearly_loss))))
     return _risk(
         "concept_drift",
         float(np.mean(yearly_loss >= 0.05)),
         consequence,
-        f"Without retraining, balanced accuracy falls from about {words.percent(at_launch)}"
-        f" at launch to about {words.percent(year_end)} after 12 months; {plan}, the first "
-        f"year averages {words.points(plan_loss)} below launch.",
-        "The world moves after launch: 91% of models degraded over time across 32 data sets "
-        "(Vela et al. 2022)"
-        + (", and seasonal patterns return every year." if x["drift"] == "seasonal" else "."),
-        "Monitor production accuracy against fresh labels every week, retrain on recent data "
-        f"every {1 if x['drift'] == 'volatile' else 3} months, and keep last season's data so "
-        "seasonal patterns are learnt.",
+        f"Without retraining, balanced accuracy falls from about {words.percent(at_launch)} "
+        f"at launch to about {words.percent(year_end)} after a year. With your plan ({plan}), "
+        f"the first year averages {words.points(plan_loss)} below launch.",
+        "The world keeps moving after launch. In a study of 32 data sets, 91% of models got "
+        "worse over time (Vela et al. 2022)."
+        + (" Seasonal patterns come back every year." if x["drift"] == "seasonal" else ""),
+        f"Check accuracy on fresh labels every week. Retrain on recent data {every}. Keep "
+        "last season's data so the model learns the seasons.",
     )
 
 
@@ -357,18 +352,16 @@ def runaway_compute(x, prep, a, result):
         "runaway_compute",
         likelihood,
         _band(share, (0.001, 0.005, 0.01, 0.02)),
-        f"A training job left running over a weekend costs about {words.usd(one)} "
-        f"({gpus} GPU{'s' if gpus != 1 else ''} × 48 hours × "
-        f"${x['gpu_hourly_usd']:,.2f}); expected loss over the project "
-        f"{words.usd(expected)}.",
-        "Without a hard stop, a crashed notebook or a forgotten experiment keeps every GPU "
-        "busy until someone notices. (How often this happens is an assumption: 1 in 20 "
-        "project-months without auto-stop.)",
-        "Turn on auto-stop: a maximum runtime on every training job, idle shutdown for "
-        "notebooks, and a budget alert that kills jobs when spend passes a daily limit."
+        f"A training job left running over a weekend costs about {words.usd(one)}. That is "
+        f"{gpus} GPU{'s' if gpus != 1 else ''} for 48 hours at ${x['gpu_hourly_usd']:,.2f} "
+        f"an hour. Expected loss over the project: {words.usd(expected)}.",
+        "Without a hard stop, a crashed notebook or a forgotten job keeps every GPU busy "
+        "until someone notices. How often this happens is an assumption: once in 20 months "
+        "of work.",
+        "Turn on auto-stop. Give every training job a time limit. Shut down idle notebooks. "
+        "Set a budget alert that stops jobs past a daily limit."
         if not x["auto_stop"]
-        else "Keep auto-stop on for every job, including ad-hoc "
-        "experiments; review GPU spend weekly.",
+        else "Keep auto-stop on for every job, even quick tests. Review GPU spend every week.",
     )
 
 
@@ -384,12 +377,13 @@ def budget_overrun(x, prep, a, result):
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
         f"{words.capital(words.chance_of(probability))} of costing more than "
-        f"{words.usd(x['budget_usd'])}; in the worst 1 in 10 cases it costs "
+        f"{words.usd(x['budget_usd'])}. In the worst 1 in 10 cases, it costs "
         f"{words.usd(cost['p90'])} or more.",
-        "Most IT projects overrun: on average 27%, and one in six by about 200% (Flyvbjerg & "
-        "Budzier 2011)" + (f"; here the biggest source of spread is {driver}." if driver else "."),
-        f"Hold a contingency of at least {words.usd(max(0.0, cost['p80'] - x['budget_usd']))} "
-        "or cut scope; review spend against this estimate at every check-in.",
+        "Most IT projects overrun: by 27% on average, and one in six by about 200% "
+        "(Flyvbjerg and Budzier 2011)."
+        + (f" Here, the biggest source of doubt is {driver}." if driver else ""),
+        f"Keep a reserve of at least {words.usd(max(0.0, cost['p80'] - x['budget_usd']))}, "
+        "or cut scope. Compare spend with this estimate at every check-in.",
     )
 
 
@@ -405,14 +399,14 @@ def schedule_overrun(x, prep, a, result):
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
         f"{words.capital(words.chance_of(probability))} of missing the "
-        f"{words.deadline(x['deadline_weeks'])} deadline; most likely it takes "
-        f"{words.weeks(duration['p50'])}, and {words.weeks(duration['p90'])} in the worst 1 in "
-        "10 cases.",
-        "Schedules slip with effort, hiring and labeling; one IT project in six overruns its "
-        "schedule by about 70% (Flyvbjerg & Budzier 2011)"
-        + (f"; here the biggest source of spread is {driver}." if driver else "."),
-        "Agree on a first release that fits the deadline (batch scoring, one use case) and "
-        "move the rest to a second release; start labeling and integration work in week one.",
+        f"{words.deadline(x['deadline_weeks'])} deadline. Most likely it takes "
+        f"{words.weeks(duration['p50'])}. In the worst 1 in 10 cases, it takes "
+        f"{words.weeks(duration['p90'])}.",
+        "Plans slip with effort, hiring and labeling. One IT project in six runs about 70% "
+        "late (Flyvbjerg and Budzier 2011)."
+        + (f" Here, the biggest source of doubt is {driver}." if driver else ""),
+        "Agree on a first release that fits the deadline, such as nightly scoring for one use "
+        "case. Move the rest to a second release. Start labeling and integration in week one.",
     )
 
 
@@ -432,14 +426,14 @@ def talent_ramp_up(x, prep, a, result):
         "talent_ramp_up",
         (juniors + open_) / (ml + open_),
         consequence,
-        f"{juniors} of {ml} ML engineers {'are' if juniors != 1 else 'is'} junior: they start "
-        f"at half speed and reach full speed after about a year, and the team's mix makes the "
-        f"work about {words.percent(slower)} longer than an experienced team would need.",
-        "Skill is the largest effort driver in software estimation: COCOMO II rates the least "
-        "capable teams at 1.42 times nominal effort and the most capable at 0.71 times; "
-        "engineers take 3 to 9 months to ramp up.",
-        "Add at least one experienced ML engineer (or a part-time senior reviewer) to set the "
-        "approach and review the work, and pair each junior with them.",
+        f"{juniors} of {ml} ML engineers {'are' if juniors != 1 else 'is'} junior. Juniors "
+        "start at half speed and take about a year to reach full speed. This mix makes the "
+        f"work about {words.percent(slower)} longer than for a skilled team.",
+        "Skill drives effort more than anything else. In COCOMO II, the least skilled teams "
+        "need 1.42 times the usual effort and the most skilled 0.71 times. New engineers take "
+        "3 to 9 months to get up to speed.",
+        "Add at least one skilled ML engineer, or a part-time senior reviewer. Let them set "
+        "the approach and review the work. Pair each junior with them.",
     )
 
 
@@ -450,17 +444,18 @@ def attrition(x, prep, a, result):
         return None
     consequence = {"below": 4, "at": 3, "above": 2}[x["pay_vs_market"]] + int(people <= 2)
     rate = P.ATTRITION_PER_YEAR[x["pay_vs_market"]]
+    pay = {"below": "below-market", "at": "market", "above": "above-market"}[x["pay_vs_market"]]
     return _risk(
         "attrition",
         probability,
         consequence,
-        f"{words.capital(words.chance_of(probability))} that someone leaves before the end "
-        f"(pay {x['pay_vs_market']} market: about {words.percent(rate)} leave a year); a "
-        "replacement takes about 10 weeks to hire and 3 to 9 months to reach full speed.",
-        "Software engineers turn over at about 13% a year, data analysts at 22% (LinkedIn "
-        "2017); below-market pay pushes that up.",
-        "Pay at or above market for the key people, write down how the data and model work as "
-        "you go, and make sure every critical task is known by two people.",
+        f"{words.capital(words.chance_of(probability))} that someone leaves before the end. "
+        f"At {pay} pay, about {words.percent(rate)} of people leave each year. A replacement "
+        "takes about 10 weeks to hire and 3 to 9 months to get up to speed.",
+        "About 13% of software engineers and 22% of data analysts change jobs each year "
+        "(LinkedIn 2017). Low pay pushes that up.",
+        "Pay key people at or above market. Write down how the data and model work as you "
+        "go. Make sure two people know every critical task.",
     )
 
 
@@ -474,12 +469,13 @@ def hiring(x, prep, a, result):
         "hiring",
         float(np.mean(a["hire_arrival"] > 0.25 * x["deadline_weeks"])),
         _band(open_ / team, (0.0, 0.15, 0.3, 0.5)),
-        f"{open_} open position{'s' if open_ != 1 else ''}: new people are likely to start "
-        f"after about {words.weeks(arrival)} and need 3 to 9 months more to reach full speed.",
-        "Engineering hires take about 49 days from application to start (LinkedIn), after the "
-        "search itself; new engineers take 3 to 9 months to ramp up.",
-        "Start hiring now, bring in contractors for the first months, and plan the first "
-        "release around the people already on the team.",
+        f"{open_} open position{'s' if open_ != 1 else ''}. New people will likely start "
+        f"after about {words.weeks(arrival)}. They then need 3 to 9 months to reach full "
+        "speed.",
+        "Hiring an engineer takes about 49 days from application to start (LinkedIn), after "
+        "the search itself. New engineers take 3 to 9 months to get up to speed.",
+        "Start hiring now. Bring in contractors for the first months. Plan the first release "
+        "around the people you already have.",
     )
 
 
@@ -494,14 +490,13 @@ def explainability(x, prep, a, result):
         "explainability",
         0.6 if prep.regulated else 0.4,
         consequence,
-        f"Explaining decisions adds {words.person_weeks(work)} of work and rules out models "
-        "that cannot be explained; a model that passes every test can still be refused at "
-        "review.",
-        "People affected by automated decisions may have a right to an explanation; regulated "
-        "domains require it. (The size of this work is an assumption: no published figure.)",
-        "Agree with legal and the business what an explanation must contain before modeling, "
-        "prefer interpretable models where they reach the target, and test explanations with "
-        "real users.",
+        f"Explaining decisions adds {words.person_weeks(work)} of work. It also rules out "
+        "models that cannot explain themselves. A model that passes every test can still "
+        "fail review.",
+        "People affected by a decision may have a right to know why. Regulated fields "
+        "require it. The size of this work is an assumption.",
+        "Agree with legal on what an explanation must contain, before modeling starts. Prefer "
+        "simple models where they reach the target. Test the explanations with real users.",
     )
 
 
@@ -515,15 +510,15 @@ def bias_fairness(x, prep, a, result):
     audit = P.GOVERNANCE_FAIRNESS_AUDIT
     if historical:
         impact = (
-            "Labels come from past human decisions, so the model learns whatever bias those "
-            "decisions held and applies it to every case; if any group's selection rate falls "
-            "below 80% of the best group's (the four-fifths rule), that is evidence of adverse "
-            f"impact. A fairness audit takes {words.person_weeks(audit)}."
+            "Labels come from past human decisions. The model will learn any bias in them and "
+            "apply it to every case. If any group is picked at less than 80% of the best "
+            "group's rate, that is a warning sign (the four-fifths rule). A fairness audit "
+            f"takes {words.person_weeks(audit)}."
         )
     else:
         impact = (
-            "The model decides about people: a selection rate for any group below 80% of the "
-            "best group's (the four-fifths rule) is evidence of adverse impact. A fairness "
+            "The model decides about people. If any group is picked at less than 80% of the "
+            "best group's rate, that is a warning sign (the four-fifths rule). A fairness "
             f"audit takes {words.person_weeks(audit)}."
         )
     return _risk(
@@ -531,11 +526,11 @@ def bias_fairness(x, prep, a, result):
         likelihood,
         consequence,
         impact,
-        "Models trained on past decisions reproduce them at scale; in hiring and credit that "
-        "is both a legal and a reputational risk.",
-        "Do not train on past decisions alone: use job-related outcomes as labels where "
-        "possible, audit selection rates by group before launch and at every retraining, and "
-        "keep a person responsible for every final decision.",
+        "Models trained on past decisions repeat them at scale. In hiring and credit, that "
+        "is a legal risk and a risk to your good name.",
+        "Do not train on past decisions alone. Where you can, use real job outcomes as "
+        "labels. Check pick rates by group before launch and after each retraining. Keep a "
+        "person in charge of every final decision.",
     )
 
 
@@ -554,16 +549,16 @@ def privacy(x, prep, a, result):
             + (
                 "."
                 if planned
-                else f"; without an anonymisation plan there is "
+                else f". Without a plan to anonymise it, there is "
                 f"{words.chance_of(P.DATASET_SCRAPPED_PROBABILITY)} that a data set must be "
-                "scrapped late, redoing half of data preparation and labeling."
+                "thrown out late. Then half of the data work and labeling must be redone."
             )
         ),
-        "Personal data brings legal duties and the cost of a breach (IBM Cost of a Data "
-        "Breach 2024: $4.88M on average, $9.77M in healthcare). (The scrapping chance is an "
-        "assumption.)",
-        "Write and test an anonymisation or minimisation plan before training, keep only the "
-        "fields the model needs, and run a data protection impact assessment.",
+        "Personal data brings legal duties and the risk of a breach. A breach costs $4.88M "
+        "on average and $9.77M in healthcare (IBM 2024). The chance of throwing data out is "
+        "an assumption.",
+        "Write and test a plan to anonymise the data before training. Keep only the fields "
+        "the model needs. Run a data protection impact assessment.",
     )
 
 
@@ -591,13 +586,13 @@ def deployment_readiness(x, prep, a, result):
         "deployment_readiness",
         likelihood,
         consequence,
-        f"Missing {listed}: deployment takes {words.person_weeks(effort)} "
-        f"({words.percent(extra)} more than with them), and a bad model or a silent accuracy "
-        "drop stays live until customers complain.",
-        "Getting a model into production is often as much work as building it: 64% of "
-        "companies took a month or longer to deploy a model (Algorithmia 2021).",
-        "Before the first launch, monitor live predictions against delayed labels, version "
-        "every model with its data, and make rollback a single command.",
+        f"Missing: {listed}. Deployment takes {words.person_weeks(effort)}, "
+        f"{words.percent(extra)} more than with them. A bad model or a silent drop in "
+        "accuracy stays live until customers complain.",
+        "Getting a model into production is often as much work as building it. In 2021, 64% "
+        "of companies took a month or more to deploy a model (Algorithmia).",
+        "Before the first launch, track live predictions against later labels. Save every "
+        "model with its data. Make rollback a single command.",
     )
 
 
@@ -619,12 +614,12 @@ def legacy_integration(x, prep, a, result):
         likelihood,
         _band(share, (0.08, 0.15, 0.25, 0.4)),
         f"Wiring into {systems} existing system{'s' if systems != 1 else ''} with {quality} "
-        f"interfaces takes {words.person_weeks(p50)}, and {words.person_weeks(p90)} in 1 "
-        f"case in 10: {words.percent(share)} of the project's effort.",
-        "Legacy interfaces hide rate limits, odd data formats and owners who must approve "
-        "changes. (The effort per system is an assumption: no published figure.)",
-        "Spike the integration first: call the real interface in week one, measure its rate "
-        "limits, and ask the system's owner for a test environment and documentation.",
+        f"interfaces takes {words.person_weeks(p50)}. In 1 case in 10, it takes "
+        f"{words.person_weeks(p90)}. That is {words.percent(share)} of the project's effort.",
+        "Old systems hide rate limits, odd data formats and owners who must approve changes. "
+        "The effort per system is an assumption.",
+        "Start with the integration. Call the real interface in week one and measure its "
+        "limits. Ask the owner for a test setup and documents.",
     )
 
 
@@ -637,13 +632,13 @@ def regulatory(x, prep, a, result):
         "regulatory",
         0.9,
         3,
-        f"Regulatory review adds {low:.0f} to {high:.0f} weeks at the end, assessment fees "
-        f"add {words.usd(fees_low)} to {words.usd(fees_high)}, and compliance work adds "
+        f"Review adds {low:.0f} to {high:.0f} weeks at the end. Fees add "
+        f"{words.usd(fees_low)} to {words.usd(fees_high)}. Compliance work adds "
         f"{words.person_weeks(P.GOVERNANCE_REGULATORY)}.",
-        "High-risk AI systems under the EU AI Act need a conformity assessment: an estimated "
-        "268 to 536 hours once, plus 104 to 208 a year.",
-        "Involve compliance in the first month, keep the documentation the review needs as "
-        "you build, and book the review date early.",
+        "High-risk AI systems under the EU AI Act need a formal review. It takes an estimated "
+        "268 to 536 hours once, plus 104 to 208 hours a year.",
+        "Involve compliance in the first month. Keep the papers the review needs as you "
+        "build. Book the review date early.",
     )
 
 
@@ -667,31 +662,31 @@ def expectation_gap(x, prep, a, result):
     parts = []
     if duration_ratio > 1.25:
         parts.append(
-            f"it most likely takes {words.weeks(result['duration_weeks']['p50'])} "
-            f"against a {words.deadline(x['deadline_weeks'])} deadline "
-            f"({words.times(duration_ratio)} longer)"
+            f"it most likely takes {words.weeks(result['duration_weeks']['p50'])}, against a "
+            f"{words.deadline(x['deadline_weeks'])} deadline ({words.times(duration_ratio)} "
+            "longer)."
         )
     if cost_ratio > 1.25:
         parts.append(
-            f"costs {words.usd(result['cost_usd']['p50'])} against a "
-            f"{words.usd(x['budget_usd'])} budget"
+            f"it costs {words.usd(result['cost_usd']['p50'])}, against a "
+            f"{words.usd(x['budget_usd'])} budget."
         )
     if gap > 0.02 or not reachable:
         parts.append(
-            f"reaches about {words.percent(metric)} {metric_words(x)} against the "
-            f"{words.percent(x['target_value'])} expected"
+            f"it reaches about {words.percent(metric)} {metric_words(x)}, against the "
+            f"{words.percent(x['target_value'])} expected."
         )
-    impact = "As planned, " + "; ".join(parts) + "."
+    impact = "As planned, " + parts[0] + "".join(" " + words.capital(p) for p in parts[1:])
     return _risk(
         "expectation_gap",
         1.0 - result["probability"]["all_targets"],
         consequence,
         impact,
-        "On average only 54% of AI projects move from pilot to production (Gartner 2022); "
-        "targets set before the data and the team are known are usually out of reach.",
-        "Reset expectations now with these numbers: narrow the scope to one use case, reuse "
-        "an existing model instead of building one, and agree on a first milestone the team "
-        "can meet.",
+        "Only 54% of AI projects move from pilot to production (Gartner 2022). Targets set "
+        "before the data and the team are known are often out of reach.",
+        "Reset expectations now, using these numbers. Narrow the scope to one use case. "
+        "Reuse an existing model instead of building one. Agree on a first goal the team can "
+        "meet.",
     )
 
 

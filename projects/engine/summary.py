@@ -20,21 +20,20 @@ def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]
     overall = words.capital(words.chance_of(probability["all_targets"]))
     reaching = words.chance_of(probability["meets_target"])
     out = [
-        f"Bottom line: {overall} of being in production "
-        f"within {words.weeks(x['deadline_weeks'])}, within {words.usd(x['budget_usd'])} and "
-        f"at {target}.",
-        f"Cost: most likely about {words.usd(cost['p50'])}, with a 4 in 5 chance of costing "
-        f"less than {words.usd(cost['p80'])}; {words.chance_of(probability['within_budget'])} of "
-        f"staying within the {words.usd(x['budget_usd'])} budget.",
-        f"Time: most likely {words.weeks(duration['p50'])}, with a 4 in 5 chance of finishing "
-        f"within {words.weeks(duration['p80'])}; {words.chance_of(probability['by_deadline'])} of "
-        f"meeting the {words.deadline(x['deadline_weeks'])} deadline.",
-        f"Quality: on real traffic expect about {words.percent(metric['p50'])} "
-        f"{metric_words(x)} at launch ({words.percent(result['offline_score']['p50'])} balanced "
-        f"accuracy on the team's own test set, "
-        f"{words.percent(result['production_accuracy_12m']['p50'])} "
-        f"accuracy on average over the first year); {reaching} of "
-        f"reaching the {words.percent(x['target_value'])} target.",
+        f"Bottom line: {overall} of being in production within "
+        f"{words.weeks(x['deadline_weeks'])}, within {words.usd(x['budget_usd'])} and at "
+        f"{target}.",
+        f"Cost: most likely about {words.usd(cost['p50'])}. There is a 4 in 5 chance it costs "
+        f"less than {words.usd(cost['p80'])}, and {words.chance_of(probability['within_budget'])}"
+        f" it stays within the {words.usd(x['budget_usd'])} budget.",
+        f"Time: most likely {words.weeks(duration['p50'])}. There is a 4 in 5 chance it takes "
+        f"less than {words.weeks(duration['p80'])}, and "
+        f"{words.chance_of(probability['by_deadline'])} it meets the "
+        f"{words.deadline(x['deadline_weeks'])} deadline.",
+        f"Quality: on real traffic, expect about {words.percent(metric['p50'])} "
+        f"{metric_words(x)} at launch. The team's own test set will show more: "
+        f"{words.percent(result['offline_score']['p50'])} balanced accuracy. There is "
+        f"{reaching} of reaching the {words.percent(x['target_value'])} target.",
     ]
     already_said = set()
     gap = next((risk for risk in result["risks"] if risk["key"] == "expectation_gap"), None)
@@ -54,7 +53,7 @@ def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]
     serving = x["serving_usd_per_month"] * 12
     if serving > 0:
         out.append(
-            f"Once live, running the model costs about {words.usd(serving)} a year, on "
+            f"Once live, running the model costs about {words.usd(serving)} a year. That is on "
             "top of the project cost."
         )
     return out
@@ -66,8 +65,8 @@ def _accuracy_paradox(x: dict[str, Any], prep: Any) -> str:
         return ""
     name = positive_name(x)
     return (
-        f'Always answering "not {name}" already scores {words.percent(majority)} accuracy, '
-        f"which meets the {words.percent(x['target_value'])} target while catching no {name} at "
-        f"all: accuracy is the wrong target here. Judge the model by the share of {name} it "
-        "catches (recall) and the share of its alerts that are right (precision)."
+        f'Always answering "not {name}" already scores {words.percent(majority)} accuracy. '
+        f"That meets the {words.percent(x['target_value'])} target, yet it catches no {name} at "
+        "all. So accuracy is the wrong target here. Judge the model by the share of "
+        f"{name} it catches (recall) and the share of its alerts that are right (precision)."
     )
