@@ -1,0 +1,94 @@
+"""The flow people use, in a real Chromium: sign up, create a project, read its report, log out.
+
+Playwright's sync API keeps an event loop running while it is open, and Django refuses database
+work inside one; so the browser steps run first, and the database is checked after the browser
+has closed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from projects.models import Estimate, Membership, Project
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_create_a_project_see_its_report_and_log_out(live_server, require):
+    require(
+        os.path.exists(CHROMIUM),
+        f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
+    )
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        page.goto(live_server.url + "/")
+        expect(page).to_have_url(live_server.url + "/accounts/login/?next=/")
+        page.get_by_role("link", name="Create an account").click()
+        page.get_by_label("Username").fill("grace")
+        page.get_by_label("Email").fill("grace@example.com")
+        page.get_by_label("Password", exact=True).fill("a-long-pass-phrase")
+        page.get_by_label("Password confirmation").fill("a-long-pass-phrase")
+        page.get_by_role("button", name="Sign up").click()
+        expect(page.get_by_role("heading", name="grace's team")).to_be_visible()
+
+        page.get_by_role("link", name="Create the first project").click()
+        page.get_by_label("Project name").fill("Invoice matching")
+        page.get_by_label("Deadline").fill("0")
+        page.get_by_label("Budget").fill("250,000")
+        page.get_by_label("Kind of data").select_option("text")
+        page.get_by_text("Advanced: simulation").click()
+        page.get_by_label("Simulated scenarios").fill("1000")
+        page.get_by_role("button", name="Create and estimate").click()
+
+        # The engine's message appears next to the field; what was typed stays.
+        expect(page.locator("#id_deadline_weeks-error")).to_have_text(
+            "Must be a number from 1 up to 520, got 0"
+        )
+        expect(page.get_by_label("Budget")).to_have_value("250,000")
+        expect(page.get_by_label("Kind of data")).to_have_value("text")
+        page.get_by_label("Deadline").fill("30")
+        page.get_by_role("button", name="Create and estimate").click()
+
+        expect(page.get_by_role("heading", name="Invoice matching")).to_be_visible()
+        expect(page.get_by_text("Project created and estimated.")).to_be_visible()
+        expect(page.get_by_role("heading", name="Risk register")).to_be_visible()
+        expect(page.get_by_text("Within budget", exact=True)).to_be_visible()
+        expect(page.locator(".summary-lead")).not_to_be_empty()
+        expect(page.get_by_role("cell", name="$250k", exact=True)).to_be_visible()
+        expect(page.get_by_text("Revision 1")).to_be_visible()
+        report_url = page.url
+
+        page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        page.goto(report_url)
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        browser.close()
+
+    assert errors == []
+    project = Project.objects.get(name="Invoice matching")
+    assert Membership.objects.get(user__username="grace").team == project.team
+    revision = project.latest_revision()
+    assert revision.number == 1
+    assert (revision.inputs["deadline_weeks"], revision.inputs["budget_usd"]) == (30, 250000)
+    assert revision.latest_estimate().status == Estimate.Status.DONE
+    assert report_url == live_server.url + project.get_absolute_url()
