@@ -340,7 +340,9 @@ class ProjectForm(forms.Form):
         label="What changed?",
         required=False,
         max_length=500,
-        help_text="Optional; shown in the project's history next to this revision.",
+        widget=forms.TextInput(
+            attrs={"placeholder": "What changed? (optional; shown in the project's history)"}
+        ),
     )
 
     def __init__(self, *args, inputs: dict | None = None, **kwargs):
@@ -363,7 +365,8 @@ class ProjectForm(forms.Form):
                     allowed=_upper_first(allowed_text(spec))
                     if spec.kind in ("number", "integer")
                     else "",
-                    empty_means=spec.null_means if spec.nullable else "",
+                    # A three-way choice names its default in the empty option already.
+                    empty_means=spec.null_means if spec.nullable and spec.kind != "bool" else "",
                 )
                 for spec in INPUTS
                 if spec.section == key

@@ -252,6 +252,16 @@ class Lever:
     cost: str
     duration: str
 
+    @property
+    def deltas(self) -> list[tuple[str, str]]:
+        return [
+            ("Deadline", self.by_deadline),
+            ("Budget", self.within_budget),
+            ("Target", self.meets_target),
+            ("Median cost", self.cost),
+            ("Median weeks", self.duration),
+        ]
+
 
 @dataclass
 class Report:
