@@ -41,7 +41,8 @@ def current_membership(request: HttpRequest) -> Membership:
         # Accounts made outside sign-up (createsuperuser, the admin) get their team here.
         team = Team.create_personal(request.user)
         chosen = memberships.get(team=team)
-    request.session[SESSION_TEAM] = chosen.team_id
+    if request.session.get(SESSION_TEAM) != chosen.team_id:
+        request.session[SESSION_TEAM] = chosen.team_id
     return chosen
 
 
