@@ -203,9 +203,16 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for(request, project_id)
     revisions = list(project.revisions.select_related("author").order_by("-number"))
     latest_revision = revisions[0] if revisions else None
-    estimate = latest_revision.latest_estimate() if latest_revision else None
+    viewed = latest_revision
+    if "revision" in request.GET:
+        # An earlier revision's report, from the history.
+        number = request.GET["revision"]
+        viewed = next((r for r in revisions if str(r.number) == number), None)
+        if viewed is None:
+            raise_not_found()
+    estimate = viewed.latest_estimate() if viewed else None
     shown = estimate
-    if estimate is None or estimate.status != Estimate.Status.DONE:
+    if viewed == latest_revision and (estimate is None or estimate.status != Estimate.Status.DONE):
         # Keep showing the last good report beside a failed or pending one.
         shown = (
             Estimate.objects.filter(revision__project=project, status=Estimate.Status.DONE)
@@ -213,6 +220,8 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
             .order_by("-finished_at", "-id")
             .first()
         )
+    elif estimate is not None and estimate.status != Estimate.Status.DONE:
+        shown = None
     report, report_error = None, ""
     if shown is not None:
         try:
@@ -229,6 +238,9 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "membership": membership,
         "estimate": estimate,
         "shown": shown,
+        "viewed": viewed,
+        "is_latest": viewed == latest_revision,
+        "viewed_date": presenters.date_text(viewed.created_at) if viewed else "",
         "report": report,
         "report_error": report_error,
         "history": _history(project, revisions),

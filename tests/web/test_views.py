@@ -294,3 +294,20 @@ def test_report_polls_while_an_estimate_runs(client, project, owner):
     done = client.get(project.get_absolute_url(), headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
     assert "HX-Request" in done["Vary"]
+
+
+def test_the_history_opens_an_earlier_revisions_report(client, project, owner):
+    later = {**project.latest_revision().inputs, "deadline_weeks": 52}
+    from projects.estimates import queue_estimate
+
+    queue_estimate(project.add_revision(later, owner))
+    client.force_login(owner)
+    latest = client.get(project.get_absolute_url())
+    assert latest.context["shown"].revision.number == 2
+    assert b"?revision=1" in latest.content
+    earlier = client.get(project.get_absolute_url(), {"revision": "1"})
+    assert earlier.status_code == 200
+    assert earlier.context["shown"].revision.number == 1
+    assert b"You are looking at revision 1" in earlier.content
+    assert b"52 weeks" not in earlier.content.split(b"History")[0]
+    assert client.get(project.get_absolute_url(), {"revision": "9"}).status_code == 404
