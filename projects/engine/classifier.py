@@ -1,8 +1,14 @@
 """From balanced accuracy to accuracy, recall and precision at a given prevalence (MODEL.md §4.4).
 
-The classifier is an equal-variance binormal ROC with separation d' = 2 Φ⁻¹(s), operated at the
-threshold that maximises F1 at the production prevalence. The mapping depends on the trial only
-through s, so it is tabulated once per prevalence on a uniform grid and interpolated per trial.
+The classifier is an equal-variance binormal ROC with separation d' = 2 Φ⁻¹(s). It is operated
+at the threshold where it flags as many cases as there are positives in production (so recall
+equals precision there). MODEL.md starts from the F1-best threshold; docs/model.md shows the two
+agree within 0.01 of F1 for balanced accuracy of 0.8 and above, while the F1-best threshold
+makes weak models "catch everything" by flagging everything and lets recall fall as a model
+improves. The flag-as-many rule is monotone in s: a better model never reports a worse number.
+
+The mapping depends on the trial only through s, so it is tabulated once per prevalence on a
+uniform grid and interpolated per trial.
 """
 
 from __future__ import annotations
@@ -15,36 +21,31 @@ from scipy.special import ndtr, ndtri
 GRID_START, GRID_END, GRID_POINTS = 0.5, 0.99999, 2001
 SCORE_GRID = np.linspace(GRID_START, GRID_END, GRID_POINTS)
 GRID_STEP = (GRID_END - GRID_START) / (GRID_POINTS - 1)
-COARSE_GRID = np.linspace(GRID_START, GRID_END, 401)
-THRESHOLDS = np.linspace(-9.0, 9.0, 721)
 
 
 @lru_cache(maxsize=64)
 def metric_table(prevalence: float) -> dict[str, np.ndarray]:
-    """Accuracy, recall and precision on SCORE_GRID at the F1-best threshold."""
-    separation = 2.0 * ndtri(COARSE_GRID)[:, None]
-    true_positive_rate = ndtr(separation / 2.0 - THRESHOLDS[None, :])
-    false_positive_rate = ndtr(-separation / 2.0 - THRESHOLDS[None, :])
-    positives = true_positive_rate * prevalence
-    false_alarms = false_positive_rate * (1.0 - prevalence)
-    f1 = 2.0 * positives / (positives + false_alarms + prevalence)
-    best = np.argmax(f1, axis=1)
-    rows = np.arange(len(COARSE_GRID))
-    recall = true_positive_rate[rows, best]
-    fpr = false_positive_rate[rows, best]
-    flagged = recall * prevalence + fpr * (1 - prevalence)
+    """Accuracy, recall and precision on SCORE_GRID at the flag-as-many-as-positives threshold."""
+    half_separation = ndtri(SCORE_GRID)  # d'/2
+    low = np.full(GRID_POINTS, -40.0)
+    high = np.full(GRID_POINTS, 40.0)
+    for _ in range(80):  # bisection on the threshold: the flag rate falls as it rises
+        threshold = (low + high) / 2.0
+        flagged = prevalence * ndtr(half_separation - threshold) + (1.0 - prevalence) * ndtr(
+            -half_separation - threshold
+        )
+        too_many = flagged > prevalence
+        low = np.where(too_many, threshold, low)
+        high = np.where(too_many, high, threshold)
+    threshold = (low + high) / 2.0
+    recall = ndtr(half_separation - threshold)
+    false_positive_rate = ndtr(-half_separation - threshold)
+    flagged = recall * prevalence + false_positive_rate * (1.0 - prevalence)
     precision = recall * prevalence / np.maximum(flagged, 1e-300)
-    accuracy = recall * prevalence + (1.0 - fpr) * (1.0 - prevalence)
-    table = {}
-    for name, values in (("accuracy", accuracy), ("recall", recall), ("precision", precision)):
-        # The F1-best threshold trades recall for precision as s grows, so raw recall can dip
-        # (and a coin-flip model "catches everything" by flagging everything). Crediting each s
-        # with the lowest value of any better model keeps the metric conservative and
-        # non-decreasing in s: a better model never reports a worse number.
-        monotone = np.minimum.accumulate(values[::-1])[::-1]
-        fine = np.interp(SCORE_GRID, COARSE_GRID, monotone)
-        fine.setflags(write=False)
-        table[name] = fine
+    accuracy = recall * prevalence + (1.0 - false_positive_rate) * (1.0 - prevalence)
+    table = {"accuracy": accuracy, "recall": recall, "precision": precision}
+    for values in table.values():
+        values.setflags(write=False)
     return table
 
 
