@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+
+# The longest an estimate may take (a million scenarios) is well under this.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class Team(models.Model):
@@ -178,3 +183,7 @@ class Estimate(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def is_stalled(self, now: datetime) -> bool:
+        """Queued or running for so long that it was surely interrupted (a restart, a crash)."""
+        return not self.is_finished and self.created_at < now - STALLED_AFTER

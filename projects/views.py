@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -241,6 +242,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "viewed": viewed,
         "is_latest": viewed == latest_revision,
         "viewed_date": presenters.date_text(viewed.created_at) if viewed else "",
+        "stalled": estimate is not None and estimate.is_stalled(timezone.now()),
         "report": report,
         "report_error": report_error,
         "history": _history(project, revisions),
@@ -250,7 +252,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         template += "#estimate-status"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
-    if request.htmx and (estimate is None or estimate.is_finished):
+    if request.htmx and (estimate is None or estimate.is_finished or context["stalled"]):
         # The status poll ends: reload the page so the finished report shows.
         response["HX-Refresh"] = "true"
     return response

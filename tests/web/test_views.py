@@ -311,3 +311,23 @@ def test_the_history_opens_an_earlier_revisions_report(client, project, owner):
     assert b"You are looking at revision 1" in earlier.content
     assert b"52 weeks" not in earlier.content.split(b"History")[0]
     assert client.get(project.get_absolute_url(), {"revision": "9"}).status_code == 404
+
+
+def test_a_stalled_estimate_stops_polling_and_says_so(client, project, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.models import STALLED_AFTER
+
+    revision = project.add_revision(project.latest_revision().inputs, owner)
+    stuck = Estimate.objects.create(revision=revision, status=Estimate.Status.RUNNING, trials=1000)
+    Estimate.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
+    )
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    assert b"never finished" in page.content
+    assert b'hx-trigger="every 2s"' not in page.content
+    poll = client.get(project.get_absolute_url(), headers={"HX-Request": "true"})
+    assert poll["HX-Refresh"] == "true"
