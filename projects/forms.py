@@ -133,9 +133,10 @@ def _curve_message(spec: InputSpec, message: str, line_numbers: list[int]) -> st
         )
     if "score must be" in message:
         message = re.sub(
-            r"score must be a number (.*?), got", "score must be {range}, got", message
+            r"score must be a number .*?, got",
+            "score must be a percentage above 0% up to 100%, got",
+            message,
         )
-        message = message.replace("{range}", "a percentage above 0% up to 100%")
         message = _GOT_NUMBER.sub(lambda match: f"got {percent_text(match.group(1))}", message)
 
     def line_of(match: re.Match) -> str:
@@ -228,8 +229,6 @@ class YesNoDefaultField(forms.CharField):
 class PilotCurveField(forms.CharField):
     """Pilot measurements, one "examples, score in %" line each."""
 
-    widget = forms.Textarea
-
     def __init__(self, spec: InputSpec, **kwargs):
         self.spec = spec
         self.line_numbers: list[int] = []
@@ -259,8 +258,8 @@ class PilotCurveField(forms.CharField):
             line = line.strip()
             if not line:
                 continue
-            parts = [part for part in re.split(r"\s*[;,\t]\s*|\s+", line) if part]
-            if len(parts) != 2:
+            parts = _two_parts(line)
+            if parts is None:
                 raise forms.ValidationError(
                     f"Line {number} should be the number of examples and the score in %, "
                     f'like "500, 72"; got "{line[:40]}".'
@@ -271,6 +270,15 @@ class PilotCurveField(forms.CharField):
             points.append({"examples": examples, "score": score})
             self.line_numbers.append(number)
         return points
+
+
+def _two_parts(line: str) -> list[str] | None:
+    """ "5,000, 72", "5000;72%", "5,000 72" or "500,72" -> [examples, score]."""
+    for separator in (r"\s*[;\t]\s*", r",\s+", r"\s+", r","):
+        parts = [part for part in re.split(separator, line) if part]
+        if len(parts) == 2:
+            return parts
+    return None
 
 
 # A pilot score is a share entered in percent, like the other scores.

@@ -271,3 +271,17 @@ def test_the_form_class_is_generated_from_the_metadata():
     ]
     rows = [row.spec.key for section in form.sections() for row in section.rows]
     assert sorted(rows) == sorted(spec.key for spec in INPUTS)
+
+
+@pytest.mark.parametrize(
+    "typed", ["5,000, 72\n500, 60\n20000, 75.5", "5000;72%\n500;60\n20000;75.5",
+              "5,000 72\n500 60\n20,000 75.5", "5000,72\n500,60\n20000,75.5\n\n"],
+)  # fmt: skip
+def test_it_reads_pilot_measurements_the_way_people_write_them(typed):
+    form = ProjectForm({"name": "Pilot", "pilot_curve": typed})
+    assert form.is_valid(), form.errors
+    assert form.inputs["pilot_curve"] == [
+        {"examples": 500, "score": 0.6},
+        {"examples": 5000, "score": 0.72},
+        {"examples": 20000, "score": 0.755},
+    ]
