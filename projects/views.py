@@ -7,6 +7,7 @@ viewers), call `estimates.py`, and render what the presenters prepared.
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -62,7 +63,7 @@ def project_for(request: HttpRequest, project_id: int) -> tuple[Project, Members
     return project, membership
 
 
-def raise_not_found():
+def raise_not_found() -> NoReturn:
     raise Http404("Nothing here, or not yours to see.")
 
 
