@@ -61,7 +61,7 @@ def test_sign_up_create_a_project_see_its_report_and_log_out(live_server, requir
         page.get_by_role("button", name="Create and estimate").click()
 
         # The engine's message appears next to the field; what was typed stays.
-        expect(page.locator("#id_deadline_weeks-error")).to_have_text(
+        expect(page.locator("#id_deadline_weeks_error")).to_have_text(
             "Must be a number from 1 up to 520, got 0"
         )
         expect(page.get_by_label("Budget")).to_have_value("250,000")

@@ -173,7 +173,9 @@ def test_a_bad_number_gets_the_engines_message_next_to_its_field(client, owner, 
     else:
         assert shown[0] == engine_message[:1].upper() + engine_message[1:]
     html = response.content.decode()
-    assert f'<p class="error" id="id_{spec.key}-error">{escape(shown[0])}</p>' in html
+    error_block = f'<div class="errors" id="id_{spec.key}_error"><p class="error">'
+    assert f"{error_block}{escape(shown[0])}</p></div>" in html
+    assert f'aria-describedby="id_{spec.key}_helptext id_{spec.key}_error"' in html
     assert f'value="{typed}"' in html
     assert not Project.objects.exists()
 
