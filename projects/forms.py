@@ -22,7 +22,6 @@ from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, SECTIONS, InputError, 
 from projects.models import Membership, Team
 
 ADVANCED_SECTION = "simulation"
-PROJECT_FIELDS = ("name", "description", "note")
 
 
 # Numbers -------------------------------------------------------------------------------------
@@ -351,6 +350,12 @@ class ProjectForm(forms.Form):
         widget=forms.TextInput(
             attrs={"placeholder": "What changed? (optional; shown in the project's history)"}
         ),
+    )
+
+    based_on = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="The revision this form started from, to notice saves made meanwhile.",
     )
 
     def __init__(self, *args, inputs: dict | None = None, **kwargs):

@@ -171,24 +171,50 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for(request, project_id)
     require_editor(membership)
     latest = project.latest_revision()
-    form = ProjectForm(
-        request.POST or None,
-        inputs=latest.inputs if latest else None,
-        initial={"name": project.name, "description": project.description},
-    )
+    initial = {
+        "name": project.name,
+        "description": project.description,
+        "based_on": latest.number if latest else None,
+    }
+    inputs = latest.inputs if latest else None
+    form = ProjectForm(request.POST or None, inputs=inputs, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            project.name = form.cleaned_data["name"]
-            project.description = form.cleaned_data["description"]
-            project.save(update_fields=["name", "description", "updated_at"])
-            revision = project.add_revision(form.inputs, request.user, form.cleaned_data["note"])
-        estimate = estimates.queue_estimate(revision)
-        _message_for(request, estimate, f"Saved revision {revision.number}")
-        return redirect(project)
+        based_on = form.cleaned_data["based_on"]
+        if latest and based_on and based_on != latest.number:
+            # Someone saved while this form was open: show what they changed, keep what this
+            # user typed, and let a second save make it the next revision.
+            earlier = project.revisions.filter(number=based_on).first()
+            conflict = {
+                "revision": latest,
+                "changes": presenters.revision_changes(
+                    earlier.inputs if earlier else None, latest.inputs
+                ),
+            }
+            data = request.POST.copy()
+            data["based_on"] = str(latest.number)
+            form = ProjectForm(data, inputs=inputs, initial=initial)
+        else:
+            with transaction.atomic():
+                project.name = form.cleaned_data["name"]
+                project.description = form.cleaned_data["description"]
+                project.save(update_fields=["name", "description", "updated_at"])
+                revision = project.add_revision(
+                    form.inputs, request.user, form.cleaned_data["note"]
+                )
+            estimate = estimates.queue_estimate(revision)
+            _message_for(request, estimate, f"Saved revision {revision.number}")
+            return redirect(project)
     return render(
         request,
         "projects/project_form.html",
-        {"form": form, "team": project.team, "project": project, "revision": latest},
+        {
+            "form": form,
+            "team": project.team,
+            "project": project,
+            "revision": latest,
+            "conflict": conflict,
+        },
     )
 
 

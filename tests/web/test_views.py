@@ -331,3 +331,30 @@ def test_a_stalled_estimate_stops_polling_and_says_so(client, project, owner):
     assert b'hx-trigger="every 2s"' not in page.content
     poll = client.get(project.get_absolute_url(), headers={"HX-Request": "true"})
     assert poll["HX-Refresh"] == "true"
+
+
+def test_a_save_made_meanwhile_is_shown_and_nothing_is_lost(client, project, owner, editor):
+    client.force_login(owner)
+    page = client.get(reverse("project_edit", args=[project.pk]))
+    mine = {name: page.context["form"][name].value() for name in page.context["form"].fields}
+    mine = {key: ("on" if value is True else value) for key, value in mine.items()}
+    mine = {key: value for key, value in mine.items() if value not in (None, False)}
+    assert mine["based_on"] == 1
+    mine.update(deadline_weeks="30", note="Owner's change")
+    # Meanwhile the editor saves revision 2 with a bigger budget.
+    theirs = {**project.latest_revision().inputs, "budget_usd": 900000.0}
+    project.add_revision(theirs, editor, note="Editor's change")
+
+    response = client.post(reverse("project_edit", args=[project.pk]), mine)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "eddie saved revision 2 while you were editing." in html
+    assert "Budget: $500,000 → $900,000" in html
+    assert 'value="30"' in html
+    assert '<input type="hidden" name="based_on" value="2"' in html
+    assert project.revisions.count() == 2
+
+    again = {**mine, "based_on": "2"}
+    assert client.post(reverse("project_edit", args=[project.pk]), again).status_code == 302
+    latest = project.latest_revision()
+    assert (latest.number, latest.author, latest.inputs["deadline_weeks"]) == (3, owner, 30)
