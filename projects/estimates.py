@@ -1,7 +1,8 @@
 """The one path from a saved revision to a saved Estimate; views, commands and tasks all use it.
 
-`queue_estimate` records an Estimate and runs it. With no CELERY_BROKER_URL it runs here, in
-this process; the Celery issue adds a task that calls `run_estimate(estimate_id)`.
+`queue_estimate` records a queued Estimate and runs it here, in this process. The Celery issue
+makes it hand the estimate's id to a worker task calling `run_estimate` when CELERY_BROKER_URL
+is set; with no broker it keeps running in-process.
 """
 
 from __future__ import annotations
