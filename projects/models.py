@@ -77,6 +77,11 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
+    reestimate_every_days = models.PositiveIntegerField(
+        default=7,
+        help_text="Re-estimate on a schedule every this many days (weekly by default); "
+        "0 turns it off. Archived projects are never re-estimated.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,7 +168,25 @@ class Estimate(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
+    class Trigger(models.TextChoices):
+        REVISION = "revision", "New revision"
+        MANUAL = "manual", "Re-estimated on request"
+        SCHEDULE = "schedule", "Scheduled re-estimate"
+        CHECKIN = "checkin", "Check-in"
+
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="estimates")
+    checkin = models.ForeignKey(
+        "CheckIn",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="estimates",
+        help_text="The check-in this estimate starts from, if any.",
+    )
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.REVISION)
+    progress = models.PositiveSmallIntegerField(
+        default=0, help_text="Share of the simulation done, in percent, while running."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     seed = models.BigIntegerField(null=True, blank=True)
     trials = models.PositiveIntegerField()
@@ -187,3 +210,87 @@ class Estimate(models.Model):
     def is_stalled(self, now: datetime) -> bool:
         """Queued or running for so long that it was surely interrupted (a restart, a crash)."""
         return not self.is_finished and self.created_at < now - STALLED_AFTER
+
+
+class ShareLink(models.Model):
+    """A read-only link to a project's report for people without an account."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, help_text="At least 128 random bits.")
+    label = models.CharField(max_length=200, blank=True, help_text="Who the link is for.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Share link for {self.project} ({self.label or self.created_at:%Y-%m-%d})"
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class CheckIn(models.Model):
+    """Where a running project stands; the next estimate starts from here."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checkins")
+    date = models.DateField()
+    weeks_elapsed = models.FloatField()
+    spent_usd = models.FloatField()
+    labels_done = models.PositiveIntegerField(default=0)
+    people_now = models.PositiveIntegerField(null=True, blank=True)
+    offline_score = models.FloatField(null=True, blank=True)
+    production_score = models.FloatField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_token = models.ForeignKey(
+        "ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date} of {self.project}"
+
+    def progress(self) -> dict:
+        """The engine's `progress` argument (projects.engine.inputs.PROGRESS)."""
+        return {
+            "weeks_elapsed": self.weeks_elapsed,
+            "spent_usd": self.spent_usd,
+            "labels_done": self.labels_done,
+            "people_now": self.people_now,
+            "offline_score": self.offline_score,
+            "production_score": self.production_score,
+        }
+
+
+class ApiToken(models.Model):
+    """A team's token for pipelines that post check-ins; only its hash is stored."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=12, help_text="The token's first characters, to tell it apart."
+    )
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) of {self.team}"

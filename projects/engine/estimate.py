@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -84,11 +85,17 @@ DRIVERS = (
 
 
 def estimate(
-    inputs: dict[str, Any], *, levers: bool = True, progress: dict[str, Any] | None = None
+    inputs: dict[str, Any],
+    *,
+    levers: bool = True,
+    progress: dict[str, Any] | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> dict[str, Any]:
     """Estimate cost, timeline and production accuracy; see MODEL.md §3 for the result.
 
     `progress` (optional, see inputs.PROGRESS) re-estimates a running project from a check-in.
+    `on_progress`, if given, is called with the share of the simulation done (0 to 1) after
+    each chunk of trials, for progress bars.
     """
     x = normalise(inputs)
     where = None if progress is None else normalise_progress(progress)
@@ -121,6 +128,8 @@ def estimate(
             lever_out = model.simulate(changed, changed_prep, draws, where)
             for key in lever_catalogue.KEPT:
                 store[key].append(lever_out[key])
+        if on_progress is not None:
+            on_progress(min(1.0, (start + CHUNK_TRIALS) / trials))
     arrays = {key: np.concatenate(parts) for key, parts in kept.items()}
 
     result: dict[str, Any] = {
