@@ -15,10 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import estimates, presenters
@@ -145,7 +146,14 @@ def project_create(request: HttpRequest) -> HttpResponse:
     else:
         membership = current_membership(request)
     require_editor(membership)
-    form = ProjectForm(request.POST or None)
+    example = _example(request.GET.get("example", ""))
+    form = ProjectForm(
+        request.POST or None,
+        inputs=example["inputs"] if example else None,
+        initial={"name": example["title"], "description": example["description"]}
+        if example
+        else None,
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             project = Project.objects.create(
@@ -161,8 +169,42 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/project_form.html",
-        {"form": form, "team": membership.team, "project": None},
+        {
+            "form": form,
+            "team": membership.team,
+            "project": None,
+            "examples": [(story["slug"], story["title"]) for story in _stories()],
+            "example": example,
+        },
     )
+
+
+def _stories() -> list[dict]:
+    from projects.engine.examples import STORIES
+
+    return STORIES
+
+
+def _example(slug: str) -> dict | None:
+    """A demo story to start a new project from, or None."""
+    story = next((story for story in _stories() if story["slug"] == slug), None)
+    if story is None:
+        return None
+    from projects.engine.examples import load
+
+    return {**story, "inputs": load(slug)}
+
+
+@login_required
+@require_GET
+def revision_inputs(request: HttpRequest, project_id: int, number: int) -> JsonResponse:
+    """A revision's inputs as JSON, ready for the engine's command line."""
+    project, _ = project_for(request, project_id)
+    revision = get_object_or_404(project.revisions, number=number)
+    response = JsonResponse(revision.inputs, json_dumps_params={"indent": 2})
+    filename = f"{slugify(project.name) or 'project'}-revision-{revision.number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -358,3 +358,33 @@ def test_a_save_made_meanwhile_is_shown_and_nothing_is_lost(client, project, own
     assert client.post(reverse("project_edit", args=[project.pk]), again).status_code == 302
     latest = project.latest_revision()
     assert (latest.number, latest.author, latest.inputs["deadline_weeks"]) == (3, owner, 30)
+
+
+def test_a_new_project_can_start_from_a_demo_story(client, owner, team):
+    from projects.engine.examples import STORIES, load
+
+    story = STORIES[1]
+    client.force_login(owner)
+    page = client.get(reverse("project_create"), {"team": team.pk, "example": story["slug"]})
+    form = page.context["form"]
+    assert form["name"].value() == story["title"]
+    assert form["description"].value() == story["description"]
+    from projects.forms import ProjectForm
+
+    expected, blank = ProjectForm(inputs=load(story["slug"])), ProjectForm()
+    shown = {key: form[key].value() for key in load(story["slug"])}
+    assert shown == {key: expected[key].value() for key in shown}
+    assert shown != {key: blank[key].value() for key in shown}
+    assert client.get(reverse("project_create"), {"example": "nope"}).status_code == 200
+
+
+def test_a_revisions_inputs_download_as_json(client, project, owner, outsider):
+    url = reverse("revision_inputs", args=[project.pk, 1])
+    client.force_login(owner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == project.latest_revision().inputs
+    assert response["Content-Disposition"] == 'attachment; filename="fraud-alerts-revision-1.json"'
+    assert client.get(reverse("revision_inputs", args=[project.pk, 2])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
