@@ -134,6 +134,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js comes from the plotly package as vendor/plotly.min.js (projects/staticfinders.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "projects.staticfinders.PlotlyFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -147,8 +153,42 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Estimates run in the web process while this is empty; the Celery issue adds the workers.
+# Background estimates (riskboard/celery.py, projects/tasks.py). With no broker every estimate
+# runs in the web process, so a newcomer needs nothing but Python.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Outcomes live on the Estimate rows; no result backend is needed.
+CELERY_TASK_IGNORE_RESULT = True
+# A million scenarios take well under a minute; the soft limit records a clear failure first.
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 5 * 60)
+CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 6 * 60)
+# Acknowledge after the task, and give the message back when a worker dies mid-task, so that
+# a killed worker never loses an estimate; one message at a time per process keeps the others
+# available to idle workers.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "").strip() or "riskboard"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Redis hands an unacknowledged message (its worker was killed) to another worker after this
+# many seconds; keep it above CELERY_TASK_TIME_LIMIT.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Celery beat: queue the projects due for their scheduled re-estimate (see reestimate_due).
+CELERY_BEAT_SCHEDULE = {
+    "queue-due-reestimates": {
+        "task": "projects.tasks.queue_due_reestimates",
+        "schedule": envint("REESTIMATE_CHECK_SECONDS", 60 * 60),
+    },
+}
+# Estimates above this many scenarios run on a worker when a broker is set; smaller ones run in
+# the web request (a fraction of a second) so the page shows the result at once.
+INTERACTIVE_TRIALS = envint("INTERACTIVE_TRIALS", 100_000)
 
 # Security: safe defaults whenever DEBUG is off, each one adjustable for unusual set-ups.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
