@@ -1,0 +1,1 @@
+"""Engine tests: pure Python and numpy, no Django, no database."""

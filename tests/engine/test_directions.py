@@ -1,0 +1,127 @@
+"""Direction of effects with common random numbers: one input changed, the same seed, so the
+comparison is exact rather than statistical (MODEL.md §4, issue 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from projects.engine import estimate
+
+from .checks import SCENARIO_NAMES, scenario
+
+TRIALS = 4000
+# The defaults and the eight stories, plus teams that stress the calendar model: only open
+# positions, more people per role than are simulated one by one, juniors paid below market.
+EXTRA = {
+    "only_open_positions": {
+        "senior_ml": 0,
+        "junior_ml": 0,
+        "data_engineers": 0,
+        "open_positions": 2,
+    },
+    "large_team": {
+        "senior_ml": 20,
+        "junior_ml": 18,
+        "data_engineers": 17,
+        "open_positions": 3,
+        "legacy_systems": 6,
+    },
+    "juniors_below_market": {
+        "senior_ml": 0,
+        "junior_ml": 3,
+        "pay_vs_market": "below",
+        "planned_new_labels": 40000,
+        "labels_per_week": 500,
+        "approach": "fine_tune",
+        "domain": "healthcare",
+    },
+}
+BASES = (*SCENARIO_NAMES, *EXTRA)
+
+
+def _inputs(name: str, **changes) -> dict:
+    base = EXTRA[name] if name in EXTRA else scenario(name)
+    return {**base, "trials": TRIALS, "seed": 424242, **changes}
+
+
+def _run(name: str, **changes) -> dict:
+    return estimate(_inputs(name, **changes), levers=False)
+
+
+@pytest.mark.parametrize("name", BASES)
+def test_more_labels_never_lower_the_chance_of_meeting_the_target(name):
+    base = _inputs(name)
+    have = base.get("labeled_examples", 1000) + base.get("planned_new_labels", 0)
+    results = [
+        _run(name, planned_new_labels=base.get("planned_new_labels", 0) + extra)
+        for extra in (0, have // 2 + 1, 2 * have + 1000, 20 * have + 10000)
+    ]
+    chances = [result["probability"]["meets_target"] for result in results]
+    assert chances == sorted(chances), chances
+    # Per trial the metric can only rise, so its median and mean rise too.
+    for statistic in ("p50", "mean"):
+        values = [result["production_metric"][statistic] for result in results]
+        assert values == sorted(values), (statistic, values)
+
+
+@pytest.mark.parametrize("name", BASES)
+def test_an_extra_senior_engineer_never_lengthens_the_median_duration(name):
+    seniors = _inputs(name).get("senior_ml", 1)
+    medians = [
+        _run(name, senior_ml=seniors + extra)["duration_weeks"]["p50"] for extra in (0, 1, 2)
+    ]
+    assert medians == sorted(medians, reverse=True), medians
+
+
+@pytest.mark.parametrize("name", BASES)
+def test_auto_stop_never_raises_the_expected_runaway_cost(name):
+    without = _run(name, auto_stop=False)["cost_breakdown"]["runaway"]
+    with_stop = _run(name, auto_stop=True)["cost_breakdown"]["runaway"]
+    assert with_stop <= without
+
+
+@pytest.mark.parametrize("name", BASES)
+@pytest.mark.parametrize("representative", [True, False])
+def test_a_harsher_production_shift_never_raises_production_accuracy(name, representative):
+    results = [
+        _run(name, production_shift=shift, representative_sample=representative)
+        for shift in ("same", "fresh", "new_site", "different")
+    ]
+    for output in ("production_accuracy", "production_metric", "production_accuracy_12m"):
+        medians = [result[output]["p50"] for result in results]
+        means = [result[output]["mean"] for result in results]
+        assert medians == sorted(medians, reverse=True), (output, medians)
+        assert means == sorted(means, reverse=True), (output, means)
+    chances = [result["probability"]["meets_target"] for result in results]
+    assert chances == sorted(chances, reverse=True), chances
+
+
+@pytest.mark.parametrize("name", BASES)
+def test_a_bigger_budget_never_lowers_the_chance_of_staying_within_it(name):
+    budget = _inputs(name).get("budget_usd", 500000)
+    chances = [
+        _run(name, budget_usd=budget * factor)["probability"]["within_budget"]
+        for factor in (0.25, 0.5, 1.0, 1.5, 3.0)
+    ]
+    assert chances == sorted(chances), chances
+
+
+def test_each_effect_moves_the_answer_where_it_should():
+    # The tests above allow "no change"; an ignored input would pass them, so check that each
+    # change moves the answer strictly in a scenario where it obviously matters.
+    reachable = {"labeled_examples": 300, "target_value": 0.7}
+    few_labels = _run("defaults", **reachable)["probability"]["meets_target"]
+    many_labels = _run("defaults", **reachable, planned_new_labels=100000)
+    assert many_labels["probability"]["meets_target"] > few_labels
+
+    one = _run("frontier_chatbot")["duration_weeks"]["p50"]
+    assert _run("frontier_chatbot", senior_ml=1)["duration_weeks"]["p50"] < one
+
+    runaway = _run("gpu_weekend_runaway")["cost_breakdown"]["runaway"]
+    assert _run("gpu_weekend_runaway", auto_stop=True)["cost_breakdown"]["runaway"] < runaway
+
+    same = _run("defaults", production_shift="same")["production_accuracy"]["p50"]
+    assert _run("defaults", production_shift="different")["production_accuracy"]["p50"] < same
+
+    tight = _run("defaults", budget_usd=60000)["probability"]["within_budget"]
+    assert _run("defaults", budget_usd=120000)["probability"]["within_budget"] > tight
