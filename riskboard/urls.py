@@ -1,4 +1,4 @@
-"""The site's URLs: accounts, the admin, and the projects app."""
+"""The site's URLs: accounts, the admin, the projects app, its tracking pages and its API."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
+    path("", include("projects.urls_tracking")),
 ]

@@ -1,0 +1,41 @@
+"""URLs that follow a running project: check-ins, estimate status, cadence, history, API tokens,
+and the JSON API for pipelines."""
+
+from django.urls import path
+
+from projects import api, views_tracking
+
+urlpatterns = [
+    path(
+        "projects/<int:project_id>/checkins/new/",
+        views_tracking.checkin_create,
+        name="checkin_create",
+    ),
+    path(
+        "projects/<int:project_id>/cadence/",
+        views_tracking.project_cadence,
+        name="project_cadence",
+    ),
+    path(
+        "projects/<int:project_id>/estimates/<int:estimate_id>/status/",
+        views_tracking.estimate_status,
+        name="estimate_status",
+    ),
+    path(
+        "projects/<int:project_id>/history/",
+        views_tracking.project_history,
+        name="project_history",
+    ),
+    path(
+        "projects/<int:project_id>/history/compare/",
+        views_tracking.compare_estimates,
+        name="compare_estimates",
+    ),
+    path("teams/<int:team_id>/tokens/", views_tracking.token_create, name="token_create"),
+    path(
+        "teams/<int:team_id>/tokens/<int:token_id>/revoke/",
+        views_tracking.token_revoke,
+        name="token_revoke",
+    ),
+    path("api/projects/<int:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
+]

@@ -1,0 +1,216 @@
+"""Pages that follow a running project: check-ins, the estimate's status while it runs, the
+re-estimate cadence, the history of the risk with its comparisons, and the team's API tokens.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects import checkins, history
+from projects.models import ApiToken, Estimate
+from projects.views import membership_for, project_for, raise_not_found, require_editor
+
+# The longest cadence the page offers to set: a year.
+MAX_CADENCE_DAYS = 365
+
+
+# Check-ins ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    form = checkins.CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checkin, estimate = checkins.record(
+            project,
+            date=form.cleaned_data["date"],
+            progress=form.progress,
+            note=form.cleaned_data["note"],
+            author=request.user,
+        )
+        if estimate is None:
+            messages.success(request, "Check-in saved. Add the project's inputs to estimate it.")
+        elif estimate.status == Estimate.Status.FAILED:
+            messages.error(
+                request, "Check-in saved, but its estimate failed; the reason is shown below."
+            )
+        elif estimate.status == Estimate.Status.DONE:
+            messages.success(request, "Check-in saved and the project re-estimated from it.")
+        else:
+            messages.success(
+                request, "Check-in saved. The estimate from it is queued; this page updates."
+            )
+        return redirect(f"{project.get_absolute_url()}#checkin-{checkin.pk}")
+    return render(
+        request,
+        "projects/checkin_form.html",
+        {
+            "project": project,
+            "team": project.team,
+            "form": form,
+            "last": project.checkins.order_by("-date", "-id").first(),
+        },
+    )
+
+
+# Re-estimate cadence --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def project_cadence(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    text = request.POST.get("reestimate_every_days", "").strip()
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_CADENCE_DAYS:
+        messages.error(
+            request,
+            f"Re-estimate every: give a whole number of days from 0 (off) to "
+            f"{MAX_CADENCE_DAYS}; got “{text[:20]}”.",
+        )
+        return redirect(project)
+    project.reestimate_every_days = days
+    project.save(update_fields=["reestimate_every_days", "updated_at"])
+    if days == 0:
+        messages.success(request, "Scheduled re-estimates are off for this project.")
+    else:
+        every = "every day" if days == 1 else f"every {days} days"
+        messages.success(request, f"{project} will be re-estimated {every}.")
+    return redirect(project)
+
+
+# The running estimate -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def estimate_status(request: HttpRequest, project_id: int, estimate_id: int) -> HttpResponse:
+    """The small status box htmx polls while an estimate is queued or running."""
+    project, membership = project_for(request, project_id)
+    estimate = get_object_or_404(
+        Estimate.objects.select_related("revision"), pk=estimate_id, revision__project=project
+    )
+    stalled = estimate.is_stalled(timezone.now())
+    response = render(
+        request,
+        "projects/_estimate_status.html",
+        {"project": project, "membership": membership, "estimate": estimate, "stalled": stalled},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    if request.htmx and (estimate.is_finished or stalled):
+        # Polling ends: reload the page so that the finished report shows.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+# History and comparison -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def project_history(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    points = history.points(project)
+    newest_first = list(reversed(points))
+    return render(
+        request,
+        "projects/history.html",
+        {
+            "project": project,
+            "team": project.team,
+            "membership": membership,
+            "points": newest_first,
+            "figures": history.history_figures(points) if points else [],
+            "default_before": newest_first[1].estimate.pk if len(points) > 1 else None,
+            "default_after": newest_first[0].estimate.pk if points else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def compare_estimates(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    done = Estimate.objects.filter(
+        revision__project=project, status=Estimate.Status.DONE
+    ).select_related("revision", "checkin")
+    try:
+        before_id, after_id = int(request.GET["before"]), int(request.GET["after"])
+    except (KeyError, ValueError):
+        messages.error(request, "Pick two estimates to compare.")
+        return redirect("project_history", project.pk)
+    before = done.filter(pk=before_id).first()
+    after = done.filter(pk=after_id).first()
+    if before is None or after is None:
+        raise_not_found()
+    if (before.finished_at, before.pk) > (after.finished_at, after.pk):
+        before, after = after, before
+    return render(
+        request,
+        "projects/compare.html",
+        {
+            "project": project,
+            "team": project.team,
+            "membership": membership,
+            "comparison": history.compare(before, after),
+        },
+    )
+
+
+# API tokens -----------------------------------------------------------------------------------
+
+
+def _require_owner(membership) -> None:
+    if not membership.can_manage:
+        raise PermissionDenied("Only a team owner can create and revoke API tokens.")
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
+    membership = membership_for(request, team_id)
+    _require_owner(membership)
+    name = request.POST.get("name", "").strip()
+    max_length = ApiToken._meta.get_field("name").max_length
+    if not name or len(name) > max_length:
+        messages.error(
+            request,
+            f"Name the token (1 to {max_length} characters), e.g. the pipeline that uses it.",
+        )
+        return redirect(membership.team)
+    saved, token = checkins.create_token(membership.team, name, request.user)
+    # Shown on this response only: the token is not stored, in the session or anywhere else.
+    response = render(
+        request,
+        "teams/token_created.html",
+        {"team": membership.team, "saved": saved, "token": token},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, team_id: int, token_id: int) -> HttpResponse:
+    membership = membership_for(request, team_id)
+    _require_owner(membership)
+    token = get_object_or_404(ApiToken, pk=token_id, team=membership.team)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        messages.success(request, f"Revoked the token {token.name} ({token.prefix}…).")
+    return redirect(membership.team)
