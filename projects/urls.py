@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import views
+from projects import views, views_report
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
@@ -16,6 +16,19 @@ urlpatterns = [
         name="revision_inputs",
     ),
     path("projects/<int:project_id>/estimate/", views.project_estimate, name="project_estimate"),
+    path("projects/<int:project_id>/whatif/", views_report.project_whatif, name="project_whatif"),
+    path(
+        "projects/<int:project_id>/whatif/save/",
+        views_report.project_whatif_save,
+        name="project_whatif_save",
+    ),
+    path("projects/<int:project_id>/share/", views_report.share_create, name="share_create"),
+    path(
+        "projects/<int:project_id>/share/<int:link_id>/revoke/",
+        views_report.share_revoke,
+        name="share_revoke",
+    ),
+    path("shared/<str:token>/", views_report.shared_report, name="shared_report"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path(

@@ -316,6 +316,15 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "report_error": report_error,
         "history": _history(project, revisions),
     }
+    if not request.htmx:
+        # Charts, the what-if panel and share links (imported here: that module imports this).
+        from projects.views_report import report_extras
+
+        context.update(
+            report_extras(
+                request, project, membership, shown if report else None, viewed == latest_revision
+            )
+        )
     template = "projects/report.html"
     if request.htmx:
         template += "#estimate-status"
