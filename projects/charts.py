@@ -100,7 +100,6 @@ def _axis(**overrides: Any) -> dict:
 def _legend() -> dict:
     return {
         "orientation": "h",
-        "xref": "container",
         "x": 0,
         "y": 1.02,
         "xanchor": "left",
@@ -198,15 +197,17 @@ def _s_curve(
     if limit is not None:
         low, high = min(low, limit), max(high, limit)
         shapes.append(_vertical_line(limit))
+        # Above the plot, where it never covers the curve or runs off the edge.
         annotations.append(
             _note(
                 f"{limit_words} {value_text(limit)}: {percent(chance)} {chance_words}",
-                limit,
+                0,
                 1.0,
+                xref="paper",
                 yref="paper",
-                xanchor="left" if limit <= (low + high) / 2 else "right",
+                xanchor="left",
                 yanchor="bottom",
-                xshift=6 if limit <= (low + high) / 2 else -6,
+                yshift=4,
             )
         )
         if chance is not None:
@@ -217,6 +218,7 @@ def _s_curve(
                     "x": [limit],
                     "y": [chance],
                     "name": limit_words,
+                    "showlegend": False,
                     "marker": {"color": INK, "size": 9, "line": {"color": "#fff", "width": 2}},
                     "hovertemplate": f"{limit_words} {value_text(limit)}<br>"
                     f"{percent(chance)} {chance_words}<extra></extra>",
@@ -239,10 +241,16 @@ def _s_curve(
         shapes=shapes,
         annotations=annotations,
         showlegend=compare is not None,
-        legend=_legend(),
+        # The S-curve's lower right is empty: the legend goes there.
+        legend={
+            "x": 1,
+            "y": 0.04,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.9)",
+            "font": {"size": 12},
+        },
     )
-    if compare is not None:
-        layout["margin"] = {**layout["margin"], "t": 56}
     median = value_text(_at_half(values, quantiles))
     alt = (
         f"{title}. The curve rises from {value_text(min(values))} to {value_text(max(values))}; "
@@ -383,16 +391,16 @@ def metric_distribution(result: dict) -> dict:
     shapes, annotations = [], []
     if target is not None:
         shapes.append(_vertical_line(target * 100))
-        middle = (low + high) / 2
         annotations.append(
             _note(
                 f"Target {score(target)}: {percent(chance)} chance of reaching it",
-                target * 100,
+                0,
                 1.0,
+                xref="paper",
                 yref="paper",
                 yanchor="bottom",
-                xanchor="left" if target <= middle else "right",
-                xshift=6 if target <= middle else -6,
+                xanchor="left",
+                yshift=4,
             )
         )
     shown_low = min(low, target) if target is not None else low
@@ -701,7 +709,7 @@ def levers(result: dict) -> dict | None:
     rows = sorted(rows, key=lambda row: -(row.get("delta") or {}).get("all_targets", 0.0))
     names = [row.get("label", row.get("key", "")) for row in rows]
     series = (
-        ("all_targets", "All three targets", ACCENT),
+        ("all_targets", "All three", ACCENT),
         ("by_deadline", "Deadline", "#6f8fd8"),
         ("within_budget", "Budget", "#9fb3e3"),
         ("meets_target", "Target", COMPARE),
