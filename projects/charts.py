@@ -438,9 +438,9 @@ def test_versus_production(result: dict) -> dict:
     launch = result.get("production_metric") or result[f"production_{metric}"]
     year = _first_year(result, metric)
     bars = [
-        ("Team's test set<br>(balanced accuracy)", offline, COMPARE),
-        (f"Production at launch<br>({metric})", launch, ACCENT),
-        (f"Production, first 12 months<br>(average {metric})", year, ACCENT),
+        ("Test set<br>balanced accuracy", offline, COMPARE),
+        (f"At launch<br>{metric}", launch, ACCENT),
+        (f"First year<br>average {metric}", year, ACCENT),
     ]
     data = [
         {
@@ -460,6 +460,7 @@ def test_versus_production(result: dict) -> dict:
             },
             "text": [score(stats["p50"]) for _, stats, _ in bars],
             "textposition": "inside",
+            "textangle": 0,
             "insidetextanchor": "start",
             "textfont": {"color": "#fff", "size": 13},
             "customdata": [[score(s["p10"]), score(s["p90"])] for _, s, _ in bars],
@@ -483,7 +484,7 @@ def test_versus_production(result: dict) -> dict:
         )
     layout = _layout(
         yaxis=_axis(title={"text": "Score (%)"}, range=[0, 105], ticksuffix="%"),
-        xaxis=_axis(tickfont={"size": 12, "color": INK_SOFT}),
+        xaxis=_axis(tickfont={"size": 12, "color": INK_SOFT}, tickangle=0),
         shapes=shapes,
         annotations=annotations,
         margin={"t": 16, "b": 64},

@@ -26,14 +26,28 @@
     }
   }
 
-  /* Plotly sizes a chart to its box; the print layout is narrower than the screen. */
-  function resizeAll() {
+  /* Printed charts keep their screen size, one to a row (static/css/print.css), which fits
+     A4 and Letter for any chart up to PRINT_MAX_WIDTH pixels. Only charts drawn wider than that
+     (narrow screens show one wide chart to a row) are redrawn narrower for paper. */
+  var PRINT_MAX_WIDTH = 640;
+  var narrowed = [];
+
+  function fitForPrint() {
     if (typeof Plotly === "undefined") {
       return;
     }
     var charts = document.querySelectorAll(".chart-drawn");
     for (var i = 0; i < charts.length; i++) {
-      Plotly.Plots.resize(charts[i]);
+      if (charts[i]._fullLayout && charts[i]._fullLayout.width > PRINT_MAX_WIDTH) {
+        narrowed.push(charts[i]);
+        Plotly.relayout(charts[i], { width: PRINT_MAX_WIDTH });
+      }
+    }
+  }
+
+  function restoreAfterPrint() {
+    while (narrowed.length) {
+      Plotly.relayout(narrowed.pop(), { width: null, autosize: true });
     }
   }
 
@@ -46,6 +60,12 @@
   document.addEventListener("htmx:load", function (event) {
     drawAll(event.detail.elt || event.target);
   });
-  window.addEventListener("beforeprint", resizeAll);
-  window.addEventListener("afterprint", resizeAll);
+  var print = window.matchMedia ? window.matchMedia("print") : null;
+  if (print && print.addEventListener) {
+    print.addEventListener("change", function (event) {
+      if (event.matches) { fitForPrint(); } else { restoreAfterPrint(); }
+    });
+  }
+  window.addEventListener("beforeprint", fitForPrint);
+  window.addEventListener("afterprint", restoreAfterPrint);
 })();

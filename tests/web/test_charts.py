@@ -107,7 +107,11 @@ def test_test_set_against_production_side_by_side(result):
     figure = charts.test_versus_production(result)
     bars = figure["data"][0]
     assert len(bars["x"]) == 3
-    assert "test set" in bars["x"][0] and "launch" in bars["x"][1] and "12 months" in bars["x"][2]
+    assert bars["x"] == [
+        "Test set<br>balanced accuracy",
+        "At launch<br>recall",
+        "First year<br>average recall",
+    ]
     assert bars["y"][0] == pytest.approx(result["offline_score"]["p50"] * 100)
     assert bars["y"][1] == pytest.approx(result["production_metric"]["p50"] * 100)
     # Error bars span the 10-90% range.
