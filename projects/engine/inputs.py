@@ -893,6 +893,8 @@ def _check_number(spec: InputSpec, value: Any) -> float | int:
         raise ValueError(f"must be {spec.range_text()}, got {_show(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"must be {spec.range_text()}, got {_show(value)}")
+    if isinstance(value, int) and abs(value) > 1e300:
+        raise ValueError(f"must be {spec.range_text()}, got {_show(value)}")
     if spec.kind == "integer":
         if isinstance(value, float):
             if not value.is_integer():
@@ -935,6 +937,7 @@ def _check_curve(value: Any) -> list[dict[str, float]]:
         if (
             isinstance(score, bool)
             or not isinstance(score, int | float)
+            or (isinstance(score, int) and abs(score) > 1)
             or not math.isfinite(score)
             or not 0 < score <= 1
         ):

@@ -20,7 +20,10 @@ from . import priors as P
 from .draws import Draws
 from .inputs import InputError
 
-MAX_COHORTS = 16  # people per role simulated one by one; larger roles as equal cohorts
+MAX_COHORTS = 16
+# Calendar weeks are capped here (about 19,000 years): beyond it "never" is the honest answer,
+# and the cap keeps every number finite.
+MAX_WEEKS = 1e6  # people per role simulated one by one; larger roles as equal cohorts
 RETENTION_POINTS = 4096
 RETENTION_GRID = (np.arange(RETENTION_POINTS) + 0.5) / RETENTION_POINTS
 
@@ -30,7 +33,7 @@ class PilotFit:
     """Learning curve error(n) = floor + scale * n^-exponent, fitted to pilot points."""
 
     mean: np.ndarray  # floor, scale, exponent
-    cholesky: np.ndarray
+    cholesky: np.ndarray  # any square root of the covariance: draws = mean + factor @ Z
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,12 @@ def _fit_pilot(points: list[dict[str, float]]) -> PilotFit:
     if not np.all(np.isfinite(covariance)):
         # Too few points to judge the fit: assume 20% relative uncertainty on each parameter.
         covariance = np.diag((0.2 * np.maximum(mean, 1e-3)) ** 2)
-    cholesky = np.linalg.cholesky(covariance + np.eye(3) * 1e-12)
-    return PilotFit(mean=mean, cholesky=cholesky)
+    # A fit at the edge of its bounds can return a covariance that is not positive definite:
+    # keep its non-negative part (eigenvalues clipped at 0), so the draws stay well defined.
+    covariance = (covariance + covariance.T) / 2.0
+    values, vectors = np.linalg.eigh(covariance)
+    factor = vectors * np.sqrt(np.clip(values, 0.0, None))
+    return PilotFit(mean=mean, cholesky=factor)
 
 
 @lru_cache(maxsize=16)
@@ -397,7 +404,8 @@ def simulate(
     throughput = _lognormal(
         x["labels_per_week"], P.LABELING_THROUGHPUT_SIGMA, draws.normal("labeling.throughput")
     )
-    labeling_weeks = labels_left * labeling_load / throughput
+    with np.errstate(over="ignore", divide="ignore"):  # a near-zero throughput means "never"
+        labeling_weeks = np.minimum(labels_left * labeling_load / throughput, MAX_WEEKS)
     modelers = x["senior_ml"] + x["junior_ml"] + x["open_positions"] or team.weight.sum()
     modeling_tail = P.MODELING_TAIL_SHARE * out["modeling"] * left / modelers
     duration = np.maximum(working_weeks, elapsed + labeling_weeks + modeling_tail)

@@ -353,7 +353,7 @@ def runaway_compute(x, prep, a, result):
         likelihood,
         _band(share, (0.001, 0.005, 0.01, 0.02)),
         f"A training job left running over a weekend costs about {words.usd(one)}. That is "
-        f"{gpus} GPU{'s' if gpus != 1 else ''} for 48 hours at ${x['gpu_hourly_usd']:,.2f} "
+        f"{gpus} GPU{'s' if gpus != 1 else ''} for 48 hours at {words.price(x['gpu_hourly_usd'])} "
         f"an hour. Expected loss over the project: {words.usd(expected)}.",
         "Without a hard stop, a crashed notebook or a forgotten job keeps every GPU busy "
         "until someone notices. How often this happens is an assumption: once in 20 months "

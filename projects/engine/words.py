@@ -7,22 +7,37 @@ import math
 CHANCE_DENOMINATORS = (2, 3, 4, 5, 10, 20)
 
 
+MONEY_UNITS = ((1e4, 1.0, ""), (1e6, 1e3, "k"), (1e9, 1e6, "M"), (1e12, 1e9, "B"))
+
+
 def usd(amount: float) -> str:
-    """$480, $4,800, $52k, $520k, $1.2M, $3.4B: two or three significant figures."""
+    """$480, $4,800, $52k, $520k, $1.2M, $3.4B: two significant figures, rounded first."""
     amount = float(amount)
     if not math.isfinite(amount):
         return "an unbounded amount"
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    if amount < 1000:
-        return f"{sign}${_significant(amount, 2):,.0f}"
-    if amount < 10_000:
-        return f"{sign}${_significant(amount, 2):,.0f}"
-    if amount < 1_000_000:
-        return f"{sign}${_significant(amount, 2) / 1000:,.0f}k"
-    if amount < 1_000_000_000:
-        return f"{sign}${_trim(_significant(amount, 2) / 1e6)}M"
-    return f"{sign}${_trim(_significant(amount, 2) / 1e9)}B"
+    if amount == 0:
+        return "$0"
+    if amount < 0.5:
+        return f"{sign}less than $1"
+    rounded = _significant(amount, 2)
+    for limit, divisor, suffix in MONEY_UNITS:
+        if rounded < limit:
+            value = rounded / divisor
+            text = f"{value:,.0f}" if divisor <= 1e3 else _trim(value)
+            return f"{sign}${text}{suffix}"
+    return (
+        f"{sign}${_trim(rounded / 1e12) if rounded < 1e14 else f'{rounded / 1e12:,.0f}'} trillion"
+    )
+
+
+def price(amount: float) -> str:
+    """A unit price with at most three significant figures: $2.75, $12.5, $890."""
+    value = _significant(float(amount), 3) if amount >= 0.001 else float(amount)
+    if value >= 100:
+        return f"${value:,.0f}"
+    return "$" + f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def weeks(value: float) -> str:
@@ -53,10 +68,12 @@ def percent(share: float, decimals: int | None = None) -> str:
     value = 100 * float(share)
     if decimals is None:
         decimals = 0
-        if 99 < value < 100 or 0 < value < 1:
-            decimals = 1
-        if 99.9 < value < 100 or 0 < value < 0.1:
-            decimals = 2
+        if 0 < value < 100:
+            nearest_end = min(value, 100 - value)
+            decimals = 2 if nearest_end < 0.1 else (1 if nearest_end < 1 else 0)
+            # A share that is not 0 or 1 never reads "0%" or "100%" (five nines stay 99.999%).
+            while decimals < 8 and round(value, decimals) in (0.0, 100.0):
+                decimals += 1
     text = f"{value:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

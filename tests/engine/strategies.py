@@ -15,22 +15,6 @@ from projects.engine import INPUTS, INPUTS_BY_KEY
 
 TEAM_KEYS = ("senior_ml", "junior_ml", "data_engineers", "open_positions")
 
-# Known engine bugs (each has a strict xfail test in test_properties.py). Valid inputs are drawn
-# above these floors until the engine is fixed; then delete the entry and its xfail marker.
-KNOWN_BUG_FLOORS = {
-    # labels_per_week near 0 (e.g. 1e-300) makes labeling take infinite weeks: inf/NaN result.
-    "labels_per_week": 1e-6,
-}
-# Any money amount below about 1e-307 (budget_usd=1e-320, serving_usd_per_month=5e-324)
-# crashes words.usd with ZeroDivisionError. Such subnormal amounts are not drawn until fixed.
-KNOWN_BUG_TINY = 1e-300
-# The runaway-compute impact quotes the GPU price to the cent ("× $889.55"): more than three
-# significant figures. Valid prices are drawn with three significant figures until fixed.
-KNOWN_BUG_ROUNDED = {"gpu_hourly_usd"}
-# A 10**400 integer for a "number" key (budget_usd, target_value, ...) crashes with
-# OverflowError instead of InputError; integer keys reject it cleanly.
-KNOWN_BUG_HUGE_INT_KINDS = {"number"}
-
 
 def _number(spec, *, floor: float | None = None) -> st.SearchStrategy:
     low = spec.minimum if floor is None else max(spec.minimum, floor)
@@ -42,9 +26,6 @@ def _number(spec, *, floor: float | None = None) -> st.SearchStrategy:
         exclude_max=spec.max_exclusive,
         allow_nan=False,
         allow_infinity=False,
-    )
-    floats = floats.map(
-        lambda value: value if value == 0 or value >= KNOWN_BUG_TINY else KNOWN_BUG_TINY
     )
     whole_low = math.floor(low) + 1 if exclude_low or low != math.floor(low) else int(low)
     whole_high = math.ceil(spec.maximum) - 1 if spec.max_exclusive else math.floor(spec.maximum)
@@ -90,9 +71,7 @@ def value_for(spec) -> st.SearchStrategy:
     elif spec.kind == "bool":
         base = st.booleans()
     elif spec.kind == "number":
-        base = _number(spec, floor=KNOWN_BUG_FLOORS.get(spec.key))
-        if spec.key in KNOWN_BUG_ROUNDED:
-            base = base.map(lambda value: float(f"{value:.3g}"))
+        base = _number(spec)
     elif spec.kind == "integer":
         base = _integer(spec)
     elif spec.kind == "text":
@@ -161,8 +140,7 @@ def _out_of_range(spec) -> st.SearchStrategy:
     if spec.kind == "integer":
         options.append(st.integers(max_value=math.ceil(low) - 1))
         options.append(st.integers(min_value=math.floor(high) + 1))
-    if spec.kind not in KNOWN_BUG_HUGE_INT_KINDS:
-        options.append(st.sampled_from([10**400, -(10**400)]))
+    options.append(st.sampled_from([10**400, -(10**400)]))
     options.append(st.sampled_from([v for v in (1e308, -1e308) if not low <= v <= high]))
     return st.one_of(options)
 
@@ -175,11 +153,8 @@ def invalid_value_for(spec) -> st.SearchStrategy:
     if spec.kind in ("number", "integer"):
         options += [NOT_NUMBERS, NON_FINITE, _out_of_range(spec)]
         if spec.kind == "integer":
-            options.append(
-                st.floats(min_value=spec.minimum, max_value=min(spec.maximum or 1e15, 1e15)).filter(
-                    lambda v: not v.is_integer()
-                )
-            )
+            fractions = st.floats(min_value=spec.minimum, max_value=min(spec.maximum, 1e15))
+            options.append(fractions.map(lambda v: v + 0.5 if v.is_integer() else v))
     elif spec.kind == "bool":
         options += [
             st.integers(),

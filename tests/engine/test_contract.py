@@ -320,3 +320,32 @@ def test_importing_the_engine_imports_no_django():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["defaults", "crm_integration", "gpu_weekend_runaway"])
+def test_the_chances_agree_with_the_reported_medians(name):
+    # Deadline, budget and target do not change the draws: set each to its own median and the
+    # chance of meeting it must be one half. (These scenarios have no point mass at the median;
+    # where many trials sit on the 50% balanced-accuracy floor, the chance jumps instead.)
+    inputs = {**scenario(name), "trials": 8000, "seed": 31}
+    first = estimate(inputs, levers=False)
+    at_median = estimate(
+        {
+            **inputs,
+            "deadline_weeks": max(1.0, first["duration_weeks"]["p50"]),
+            "budget_usd": first["cost_usd"]["p50"],
+            "target_value": first["production_metric"]["p50"],
+        },
+        levers=False,
+    )
+    assert at_median["duration_weeks"] == first["duration_weeks"]
+    for key in ("within_budget", "by_deadline", "meets_target"):
+        assert at_median["probability"][key] == pytest.approx(0.5, abs=0.01), key
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_the_cost_breakdown_adds_up_to_the_mean_cost(name):
+    result = scenario_result(name)
+    parts = result["cost_breakdown"]
+    assert all(value >= 0 for value in parts.values()), parts
+    assert math.fsum(parts.values()) == pytest.approx(result["cost_usd"]["mean"], rel=1e-9)

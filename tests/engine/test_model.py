@@ -93,3 +93,32 @@ def test_streams_differ_by_name_chunk_and_seed():
     assert not np.array_equal(base, Draws(7, 1, 300).uniform("a"))
     assert not np.array_equal(base, Draws(8, 0, 300).uniform("a"))
     assert np.array_equal(base, Draws(7, 0, 300).uniform("a"))
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"target_value": 0.75},
+        {"task_type": "text", "target_value": 0.7},
+        {"positive_fraction": 0.2, "target_metric": "recall", "target_value": 0.45},
+    ],
+    ids=["tabular", "text", "recall"],
+)
+def test_labels_needed_give_an_even_chance_of_meeting_the_target(inputs):
+    base = {**inputs, "trials": 20000, "seed": 17}
+    needed = estimate(base, levers=False)["labels_needed_p50"]
+    assert isinstance(needed, int) and needed > 1000
+
+    def chance(labels):
+        result = estimate({**base, "labeled_examples": labels}, levers=False)
+        return result["probability"]["meets_target"]
+
+    assert chance(needed) == pytest.approx(0.5, abs=0.02)
+    assert chance(needed // 4) < 0.5 < chance(min(4 * needed, 10**9))
+
+
+def test_no_labels_needed_when_no_amount_of_labels_reaches_the_target():
+    # The defaults ask for 90% accuracy from an approach whose best is 90% before any loss.
+    assert estimate({"trials": 2000, "seed": 1}, levers=False)["labels_needed_p50"] is None
+    flooded = estimate({"trials": 2000, "seed": 1, "labeled_examples": 10**9}, levers=False)
+    assert flooded["probability"]["meets_target"] < 0.5

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.engine import INPUTS, INPUTS_BY_KEY, InputError, estimate, normalise
@@ -88,10 +87,6 @@ def test_an_erratic_pilot_curve_is_fitted_or_refused_by_name(curve):
     # say so for pilot_curve, not crash.
     try:
         result = estimate({"pilot_curve": curve, "trials": 1000, "seed": 1}, levers=False)
-    except np.linalg.LinAlgError:
-        # Known engine bug, pinned by the strict xfail below: once it is fixed, delete this
-        # branch so that the property covers it again.
-        reject()
     except InputError as error:
         assert set(error.errors) == {"pilot_curve"}
     else:
@@ -106,11 +101,6 @@ ERRATIC_PILOT = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: model._fit_pilot crashes with numpy LinAlgError (covariance not positive "
-    "definite) instead of fitting or raising InputError for pilot_curve",
-)
 def test_an_erratic_pilot_curve_does_not_crash_the_fit():
     try:
         result = estimate({"pilot_curve": ERRATIC_PILOT, "trials": 1000, "seed": 1}, levers=False)
@@ -120,22 +110,12 @@ def test_an_erratic_pilot_curve_does_not_crash_the_fit():
         check_result(result, levers=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: labels_per_week near its exclusive lower bound 0 gives infinite "
-    "labeling weeks, so duration and cost are inf/NaN (RuntimeWarning, JSON fails)",
-)
 @pytest.mark.parametrize("labels_per_week", [5e-324, 1e-300])
 def test_a_tiny_labeling_throughput_still_gives_a_finite_result(labels_per_week):
     inputs = {"labels_per_week": labels_per_week, "planned_new_labels": 10**9}
     check_result(estimate({**inputs, "trials": 1000, "seed": 3}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: words.usd raises ZeroDivisionError for amounts below about 1e-307 "
-    "(words._significant computes 10**-325 == 0.0)",
-)
 @pytest.mark.parametrize(
     "inputs", [{"budget_usd": 5e-324}, {"serving_usd_per_month": 5e-324}], ids=str
 )
@@ -143,11 +123,6 @@ def test_a_tiny_amount_of_money_is_worded_without_crashing(inputs):
     check_result(estimate({**inputs, "trials": 1000, "seed": 3}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the runaway_compute impact quotes gpu_hourly_usd to the cent "
-    "('× $12.35'), a number not rounded for people (more than 3 significant figures)",
-)
 def test_the_gpu_price_is_rounded_for_people():
     result = estimate(
         {
@@ -251,24 +226,12 @@ def test_absurdly_large_integers_are_rejected_for_whole_number_keys(key, value):
     assert set(error.errors) == {key}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="engine bug: inputs._check_number calls float() on a huge int and raises "
-    "OverflowError instead of InputError, for every number key",
-)
 @pytest.mark.parametrize("value", [10**400, -(10**400)], ids=["10**400", "-10**400"])
 def test_absurdly_large_integers_are_rejected_for_number_keys(value):
     error = _rejected(dict.fromkeys(NUMBER_KEYS, value))
     assert set(error.errors) == set(NUMBER_KEYS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="engine bug: inputs._check_curve calls math.isfinite on a huge int score and "
-    "raises OverflowError instead of InputError",
-)
 def test_an_absurd_pilot_score_is_rejected():
     curve = [
         {"examples": 10, "score": 10**400},

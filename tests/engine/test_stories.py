@@ -63,7 +63,7 @@ def test_a_story_file_is_valid_json_inputs_with_a_fixed_seed(slug):
 @pytest.mark.parametrize("slug", STORY_SLUGS)
 def test_a_story_raises_its_risk_high_with_a_number_and_a_concrete_mitigation(slug):
     story = next(story for story in STORIES if story["slug"] == slug)
-    result = scenario_result(slug, seed=None)
+    result = scenario_result(slug)
     check_result(result)
     for key in story["risks"]:
         risk = _risk(result, key)
@@ -76,7 +76,7 @@ def test_a_story_raises_its_risk_high_with_a_number_and_a_concrete_mitigation(sl
 
 
 def test_the_fraud_story_says_always_answering_not_fraud_scores_99_9_percent():
-    result = scenario_result("card_fraud_accuracy", seed=None)
+    result = scenario_result("card_fraud_accuracy")
     summary = " ".join(result["summary"])
     assert re.search(
         r'always answering "not fraud" already scores 99\.9% accuracy', summary, re.IGNORECASE
@@ -84,7 +84,7 @@ def test_the_fraud_story_says_always_answering_not_fraud_scores_99_9_percent():
 
 
 def test_the_gpu_story_says_a_weekend_costs_4800_dollars():
-    result = scenario_result("gpu_weekend_runaway", seed=None)
+    result = scenario_result("gpu_weekend_runaway")
     runaway = _risk(result, "runaway_compute")
     assert "$4,800" in runaway["impact"], runaway["impact"]
     inputs = result["inputs"]
@@ -102,7 +102,7 @@ def test_a_story_earlier_state_is_valid_and_differs(slug):
 
 
 def test_the_frontier_chatbot_is_out_of_reach_on_every_target():
-    result = scenario_result("frontier_chatbot", seed=None)
+    result = scenario_result("frontier_chatbot")
     assert result["probability"]["all_targets"] < 0.05
     gap = _risk(result, "expectation_gap")
     assert gap["severity"] == "critical"
