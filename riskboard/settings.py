@@ -173,10 +173,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "").strip() or "riskboard"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# Redis hands an unacknowledged message (its worker was killed) to another worker after this
-# many seconds; keep it above CELERY_TASK_TIME_LIMIT.
+# Redis hands an unacknowledged message (its whole worker was killed) to another worker after
+# this many seconds: above CELERY_TASK_TIME_LIMIT, so a slow task is never run twice at once,
+# and below models.STALLED_AFTER, so the page rarely calls a recoverable estimate interrupted.
+# Workers look for such messages every CELERY_RESTORE_CHECK_SECONDS.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 10 * 60),
+    "unacked_restore_interval": envint("CELERY_RESTORE_CHECK_SECONDS", 30),
+    "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery beat: queue the projects due for their scheduled re-estimate (see reestimate_due).
