@@ -263,8 +263,13 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 def _message_for(request: HttpRequest, estimate: Estimate, done: str) -> None:
     if estimate.status == Estimate.Status.FAILED:
         messages.error(request, f"{done}, but its estimate failed; the reason is shown below.")
-    else:
+    elif estimate.status == Estimate.Status.DONE:
         messages.success(request, f"{done} and estimated.")
+    else:
+        # A large estimate went to a background worker; the page follows it as it runs.
+        messages.success(
+            request, f"{done}. Its estimate is queued for a background worker; this page updates."
+        )
 
 
 @login_required
@@ -389,7 +394,7 @@ def project_estimate(request: HttpRequest, project_id: int) -> HttpResponse:
     revision = project.latest_revision()
     if revision is None:
         raise_not_found()
-    estimate = estimates.queue_estimate(revision)
+    estimate = estimates.queue_estimate(revision, trigger=Estimate.Trigger.MANUAL)
     _message_for(request, estimate, f"Re-ran revision {revision.number}")
     return redirect(project)
 
