@@ -75,21 +75,24 @@ class CheckInForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # Fields already marked (required, unreadable) are left out so that the engine checks
+        # the rest, and every problem shows at once.
         raw = {
             spec.key: cleaned[spec.key]
             for spec in PROGRESS
-            if cleaned.get(spec.key) is not None or spec.nullable
+            if spec.key not in self.errors and (cleaned.get(spec.key) is not None or spec.nullable)
         }
-        if any(key in self.errors for key in REQUIRED):
-            return cleaned
         try:
-            self.progress = normalise_progress(raw)
+            progress = normalise_progress(raw)
         except InputError as exc:
             for key, message in exc.errors.items():
                 if key in PROGRESS_BY_KEY:
                     self.add_error(key, message_in_form_terms(PROGRESS_BY_KEY[key], message))
                 else:
                     self.add_error(None, f"{key}: {message}")
+        else:
+            if not self.errors:
+                self.progress = progress
         return cleaned
 
 

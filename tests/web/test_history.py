@@ -1,0 +1,185 @@
+"""The history of the risk: points linked to their causes, the charts' figures, the "what
+changed and why" comparison, and the status box of a running estimate."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from projects import checkins, estimates, history
+from projects.engine import normalise
+from projects.engine.inputs import PROGRESS
+from projects.models import Estimate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evolved(project, owner):
+    """A project with three finished estimates: revision 1, revision 2 (a bigger budget and a
+    deadline twice as long), then a check-in with a low measured production score."""
+    first = project.latest_revision().latest_estimate()
+    inputs = {**project.latest_revision().inputs, "budget_usd": 2_000_000, "deadline_weeks": 52}
+    second = estimates.queue_estimate(project.add_revision(normalise(inputs), owner, "More room"))
+    progress = {spec.key: spec.default for spec in PROGRESS}
+    progress |= {"weeks_elapsed": 10, "spent_usd": 90_000, "production_score": 0.4}
+    checkin, third = checkins.record(
+        project, date=datetime.date(2026, 11, 20), progress=progress, note="Live test"
+    )
+    return project, [first, second, third], checkin
+
+
+def test_points_are_oldest_first_and_link_to_their_cause(evolved):
+    project, (first, second, third), checkin = evolved
+
+    points = history.points(project)
+
+    assert [point.estimate for point in points] == [first, second, third]
+    assert [point.number for point in points] == [1, 2, 3]
+    assert points[0].cause == "Revision 1"
+    assert points[0].cause_url == f"/projects/{project.pk}/?revision=1"
+    assert points[2].cause == "Check-in of 20 Nov 2026"
+    assert points[2].cause_url == f"/projects/{project.pk}/#checkin-{checkin.pk}"
+    assert points[2].cost_p50 == third.result["cost_usd"]["p50"]
+
+
+def test_the_figures_follow_every_estimate_and_link_their_ticks(evolved):
+    project, found, checkin = evolved
+    points = history.points(project)
+
+    chances, cost, weeks, metric = history.history_figures(points)
+
+    assert [trace["name"] for trace in chances["data"]] == [label for _, label in history.CHANCES]
+    all_three = chances["data"][-1]
+    assert all_three["y"] == [round(e.result["probability"]["all_targets"] * 100, 1) for e in found]
+    assert cost["data"][0]["y"] == [e.result["cost_usd"]["p50"] for e in found]
+    assert weeks["data"][0]["y"] == [e.result["duration_weeks"]["p50"] for e in found]
+    assert metric["data"][0]["y"][-1] == pytest.approx(
+        found[-1].result["production_metric"]["p50"] * 100
+    )
+    ticks = chances["layout"]["xaxis"]["ticktext"]
+    assert f'href="/projects/{project.pk}/#checkin-{checkin.pk}"' in ticks[-1]
+    json.dumps([chances, cost, weeks, metric])  # plain JSON for json_script
+
+
+def test_the_time_axis_labels_at_most_ten_ticks_and_always_the_latest():
+    class Fake:
+        def __init__(self, number):
+            self.number, self.cause_url = number, f"/x/{number}"
+
+    axis = history._time_axis([Fake(n) for n in range(1, 53)])
+    assert len(axis["tickvals"]) <= history.MAX_TICKS + 1
+    assert axis["tickvals"][0] == 1 and axis["tickvals"][-1] == 52
+
+
+def test_the_history_page_shows_charts_and_every_estimate(client, evolved, owner):
+    project, found, checkin = evolved
+    client.force_login(owner)
+
+    response = client.get(reverse("project_history", args=[project.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for key in ("history-chances", "history-cost", "history-weeks", "history-metric"):
+        assert f'data-figure="{key}-data"' in page and f'id="{key}-data"' in page
+    assert "Check-in of 20 Nov 2026" in page and "Revision 2" in page
+    for estimate in found:
+        assert f'value="{estimate.pk}"' in page
+    assert "js/charts.js" in page
+
+
+def test_the_comparison_says_what_changed_and_how_the_outlook_moved(client, evolved, owner):
+    project, (first, second, third), _ = evolved
+    client.force_login(owner)
+
+    response = client.get(
+        reverse("compare_estimates", args=[project.pk]),
+        {"before": first.pk, "after": second.pk},
+    )
+
+    comparison = response.context["comparison"]
+    changes = {change.label: (change.old, change.new) for change in comparison.input_changes}
+    assert changes["Budget"] == ("$500,000", "$2,000,000")
+    assert changes["Deadline"] == ("26 weeks", "52 weeks")
+    assert comparison.progress_changes == []
+    moved = {row.label: row for row in comparison.chances}
+    assert moved["Within budget"].after == "over 99%"
+    page = response.content.decode()
+    assert "What changed and why" in page and "$2,000,000" in page
+
+
+def test_the_comparison_lists_checkin_figures_and_risks_that_came_and_went(evolved):
+    project, (first, second, third), _ = evolved
+
+    comparison = history.compare(second, third)
+
+    progress = {change.label: change.new for change in comparison.progress_changes}
+    assert progress["Money spent to date"] == "$90,000"
+    assert progress["Measured production score"] == "40%"
+    assert comparison.input_changes == []
+    metric = next(row for row in comparison.outcomes if row.label.startswith("Median production"))
+    assert metric.tone == "poor" and metric.change.startswith("−")
+    before = {risk["key"] for risk in second.result["risks"]}
+    after = {risk["key"] for risk in third.result["risks"]}
+    assert {r.title for r in comparison.risks_appeared} == {
+        risk["title"] for risk in third.result["risks"] if risk["key"] in after - before
+    }
+    assert {r.title for r in comparison.risks_gone} == {
+        risk["title"] for risk in second.result["risks"] if risk["key"] in before - after
+    }
+
+
+def test_the_comparison_puts_the_older_estimate_first(client, evolved, owner):
+    project, (first, second, _), _ = evolved
+    client.force_login(owner)
+    response = client.get(
+        reverse("compare_estimates", args=[project.pk]),
+        {"before": second.pk, "after": first.pk},
+    )
+    assert response.context["comparison"].before == first
+
+
+def test_the_comparison_hides_other_projects_estimates(client, evolved, owner, make_project):
+    project, (first, *_), _ = evolved
+    elsewhere = make_project(project.team, owner, name="Other")
+    theirs = elsewhere.latest_revision().latest_estimate()
+    client.force_login(owner)
+    url = reverse("compare_estimates", args=[project.pk])
+    assert client.get(url, {"before": first.pk, "after": theirs.pk}).status_code == 404
+    assert client.get(url, {"before": "x", "after": "1"}).status_code == 302
+
+
+def test_outsiders_see_no_history(client, evolved, outsider):
+    project, (first, second, _), _ = evolved
+    client.force_login(outsider)
+    assert client.get(reverse("project_history", args=[project.pk])).status_code == 404
+    compare = reverse("compare_estimates", args=[project.pk])
+    assert client.get(compare, {"before": first.pk, "after": second.pk}).status_code == 404
+
+
+# The status box of a running estimate ----------------------------------------------------------
+
+
+def test_the_status_box_polls_while_queued_and_stops_when_done(client, project, owner):
+    client.force_login(owner)
+    queued = estimates.create_estimate(project.latest_revision())
+    url = reverse("estimate_status", args=[project.pk, queued.pk])
+
+    waiting = client.get(url, headers={"HX-Request": "true"})
+    page = client.get(project.get_absolute_url()).content.decode()
+
+    assert "HX-Refresh" not in waiting
+    assert 'hx-trigger="every 2s"' in waiting.content.decode()
+    assert "Queued." in waiting.content.decode()
+    assert f'hx-get="{url}"' in page  # the project page polls the small status box
+    Estimate.objects.filter(pk=queued.pk).update(status="running", progress=40)
+    running = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "40% done" in running and 'value="40"' in running
+    Estimate.objects.filter(pk=queued.pk).update(status="queued")
+    assert estimates.run_estimate(queued.pk).status == "done"
+    finished = client.get(url, headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"
+    assert "hx-trigger" not in finished.content.decode()
