@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from projects.models import Estimate, Membership, Project, Revision, Team
+from projects.models import ApiToken, CheckIn, Estimate, Membership, Project, Revision, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -56,12 +56,23 @@ class RevisionAdmin(admin.ModelAdmin):
 
 @admin.register(Estimate)
 class EstimateAdmin(admin.ModelAdmin):
-    list_display = ["revision", "status", "trials", "seed", "engine_version", "finished_at"]
-    list_filter = ["status", "engine_version"]
+    list_display = [
+        "revision",
+        "status",
+        "trigger",
+        "trials",
+        "seed",
+        "engine_version",
+        "finished_at",
+    ]
+    list_filter = ["status", "trigger", "engine_version"]
     search_fields = ["revision__project__name", "error"]
     readonly_fields = [
         "revision",
         "status",
+        "trigger",
+        "checkin",
+        "progress",
         "seed",
         "trials",
         "engine_version",
@@ -71,6 +82,28 @@ class EstimateAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
     ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["project", "date", "weeks_elapsed", "spent_usd", "author", "api_token"]
+    search_fields = ["project__name", "note"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["author", "api_token", "created_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created on the team page, where the token is shown once; here they can be
+    looked at and revoked (set "revoked at")."""
+
+    list_display = ["name", "team", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "team__name"]
+    readonly_fields = ["team", "prefix", "token_hash", "created_by", "created_at", "last_used_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
