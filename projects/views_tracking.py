@@ -29,6 +29,9 @@ MAX_CADENCE_DAYS = 365
 def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for(request, project_id)
     require_editor(membership)
+    if project.archived:
+        messages.error(request, f"{project} is archived; restore it before checking in.")
+        return redirect(project)
     form = checkins.CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         checkin, estimate = checkins.record(

@@ -173,3 +173,11 @@ def test_a_token_needs_a_name(client, team, owner):
     response = client.post(reverse("token_create", args=[team.pk]), {"name": " "}, follow=True)
     assert b"Name the token" in response.content
     assert not ApiToken.objects.exists()
+
+
+def test_an_archived_project_takes_no_checkins_with_409(client, project, token):
+    project.archived = True
+    project.save()
+    response = post(client, project.pk, GOOD, token)
+    assert response.status_code == 409
+    assert not CheckIn.objects.exists()

@@ -190,3 +190,12 @@ def test_viewers_cannot_change_the_cadence(client, project, viewer):
     assert client.post(url, {"reestimate_every_days": "1"}).status_code == 403
     project.refresh_from_db()
     assert project.reestimate_every_days == 7
+
+
+def test_archived_projects_take_no_checkins(client, project, owner):
+    project.archived = True
+    project.save()
+    client.force_login(owner)
+    response = client.post(reverse("checkin_create", args=[project.pk]), form_data(), follow=True)
+    assert b"is archived; restore it before checking in" in response.content
+    assert not CheckIn.objects.exists()
