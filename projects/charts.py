@@ -108,8 +108,9 @@ def _legend() -> dict:
     }
 
 
-def _figure(key: str, title: str, alt: str, data: list, layout: dict) -> dict:
-    return {"key": key, "title": title, "alt": alt, "data": data, "layout": layout}
+def _figure(key: str, title: str, alt: str, data: list, layout: dict, note: str = "") -> dict:
+    """`note`: a sentence the page shows under the title, where it wraps on small screens."""
+    return {"key": key, "title": title, "note": note, "alt": alt, "data": data, "layout": layout}
 
 
 def _vertical_line(x: float, colour: str = INK, dash: str = "dash") -> dict:
@@ -149,6 +150,21 @@ def _note(text: str, x: float, y: float, **options: Any) -> dict:
     }
     note.update(options)
     return note
+
+
+def _line_label(text: str, x: float, low: float, high: float, scale: float = 1.0) -> dict:
+    """A short label above the plot at a vertical line, on the side of the line with room."""
+    left_half = x <= (low + high) / 2 * scale
+    return _note(
+        text,
+        x,
+        1.0,
+        yref="paper",
+        yanchor="bottom",
+        xanchor="left" if left_half else "right",
+        xshift=4 if left_half else -4,
+        yshift=2,
+    )
 
 
 def _finite(values: list) -> list[float]:
@@ -197,18 +213,9 @@ def _s_curve(
     if limit is not None:
         low, high = min(low, limit), max(high, limit)
         shapes.append(_vertical_line(limit))
-        # Above the plot, where it never covers the curve or runs off the edge.
+        # Above the plot at the line, on the side with room; the full sentence is the note.
         annotations.append(
-            _note(
-                f"{limit_words} {value_text(limit)}: {percent(chance)} {chance_words}",
-                0,
-                1.0,
-                xref="paper",
-                yref="paper",
-                xanchor="left",
-                yanchor="bottom",
-                yshift=4,
-            )
+            _line_label(f"{limit_words} {value_text(limit)}: {percent(chance)}", limit, low, high)
         )
         if chance is not None:
             data.append(
@@ -266,7 +273,12 @@ def _s_curve(
             " The grey curve is the saved estimate, for comparison: half its scenarios end "
             f"below {value_text(_at_half(compare['curves'][curve_key], quantiles))}."
         )
-    return _figure(key, title, alt, data, layout)
+    note = (
+        f"{limit_words} {value_text(limit)}: {percent(chance)} {chance_words}."
+        if limit is not None
+        else ""
+    )
+    return _figure(key, title, alt, data, layout, note)
 
 
 def _s_trace(values: list, quantiles: list, name: str, colour: str, hover: str) -> dict:
@@ -391,17 +403,9 @@ def metric_distribution(result: dict) -> dict:
     shapes, annotations = [], []
     if target is not None:
         shapes.append(_vertical_line(target * 100))
+        shown = (min(low, target), max(high, target))
         annotations.append(
-            _note(
-                f"Target {score(target)}: {percent(chance)} chance of reaching it",
-                0,
-                1.0,
-                xref="paper",
-                yref="paper",
-                yanchor="bottom",
-                xanchor="left",
-                yshift=4,
-            )
+            _line_label(f"Target {score(target)}: {percent(chance)}", target * 100, *shown, 100)
         )
     shown_low = min(low, target) if target is not None else low
     shown_high = max(high, target) if target is not None else high
@@ -427,7 +431,12 @@ def metric_distribution(result: dict) -> dict:
     )
     if target is not None:
         alt += f" The target of {score(target)} is reached in {percent(chance)} of scenarios."
-    return _figure("metric", title, alt, data, layout)
+    note = (
+        f"Target {score(target)}: {percent(chance)} chance of reaching it. Green bars reach it."
+        if target is not None
+        else ""
+    )
+    return _figure("metric", title, alt, data, layout, note)
 
 
 def test_versus_production(result: dict) -> dict:
@@ -438,9 +447,9 @@ def test_versus_production(result: dict) -> dict:
     launch = result.get("production_metric") or result[f"production_{metric}"]
     year = _first_year(result, metric)
     bars = [
-        ("Test set<br>balanced accuracy", offline, COMPARE),
-        (f"At launch<br>{metric}", launch, ACCENT),
-        (f"First year<br>average {metric}", year, ACCENT),
+        ("Test set", offline, COMPARE),
+        ("At launch", launch, ACCENT),
+        ("First year", year, ACCENT),
     ]
     data = [
         {
@@ -500,7 +509,12 @@ def test_versus_production(result: dict) -> dict:
     alt += f" ({abs(round(gap))} points {direction} at launch than on the test set)."
     if target is not None:
         alt += f" The target is {score(target)}."
-    return _figure("test-vs-production", title, alt, data, layout)
+    note = (
+        f"Most likely score, with 8 in 10 scenarios within the whiskers: balanced accuracy on "
+        f"the team's test set, then {metric} in production at launch and averaged over the "
+        "first 12 months."
+    )
+    return _figure("test-vs-production", title, alt, data, layout, note)
 
 
 def _first_year(result: dict, metric: str) -> dict:

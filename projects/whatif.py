@@ -177,7 +177,7 @@ def differences(result: dict, saved: dict) -> list[Difference]:
             label=f"Median production {metric}",
             saved=presenters.score(metric_before),
             now=presenters.score(metric_now),
-            arrow=_arrow(delta, 0.0005),
+            arrow=_arrow(delta, 0.005),
             change=presenters.points_delta(delta) if abs(delta) >= 0.005 else "no change",
             tone=_tone(delta, 0.005, higher_is_better=True),
         )

@@ -11,6 +11,9 @@
       return;
     }
     var figure = JSON.parse(source.textContent);
+    /* Space is kept here rather than in the HTML, so that without JavaScript no empty box shows
+       above the chart's text version. */
+    element.style.minHeight = (figure.layout.height || 300) + "px";
     element.classList.add("chart-drawn");
     Plotly.react(element, figure.data, figure.layout, CONFIG);
   }

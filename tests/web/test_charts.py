@@ -59,8 +59,9 @@ def test_the_cost_curve_marks_the_budget_and_reads_the_chance_off_it(result):
     within = result["probability"]["within_budget"]
     point = figure["data"][-1]
     assert point["x"] == [400_000] and point["y"] == [within]
-    note = figure["layout"]["annotations"][0]["text"]
-    assert note.startswith("Budget $400k: ") and f"{round(within * 100)}%" in note
+    label = figure["layout"]["annotations"][0]["text"]
+    assert label == f"Budget $400k: {round(within * 100)}%"
+    assert figure["note"] == f"Budget $400k: {round(within * 100)}% chance of staying within it."
     assert "$400k" in figure["alt"] and "staying within it" in figure["alt"]
     low, high = figure["layout"]["xaxis"]["range"]
     assert low <= 400_000 <= high
@@ -107,11 +108,8 @@ def test_test_set_against_production_side_by_side(result):
     figure = charts.test_versus_production(result)
     bars = figure["data"][0]
     assert len(bars["x"]) == 3
-    assert bars["x"] == [
-        "Test set<br>balanced accuracy",
-        "At launch<br>recall",
-        "First year<br>average recall",
-    ]
+    assert bars["x"] == ["Test set", "At launch", "First year"]
+    assert "balanced accuracy on the team's test set, then recall" in figure["note"]
     assert bars["y"][0] == pytest.approx(result["offline_score"]["p50"] * 100)
     assert bars["y"][1] == pytest.approx(result["production_metric"]["p50"] * 100)
     # Error bars span the 10-90% range.
