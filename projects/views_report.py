@@ -204,6 +204,11 @@ class ShareForm(forms.Form):
         max_value=MAX_EXPIRY_DAYS,
         widget=forms.TextInput(attrs={"placeholder": "never", "inputmode": "numeric"}),
         help_text=f"Days, 1 to {MAX_EXPIRY_DAYS}; leave empty for a link that lasts until revoked.",
+        error_messages={
+            "invalid": "Type a whole number of days, like 30, or leave it empty.",
+            "min_value": "A link must last at least 1 day; leave it empty for no expiry.",
+            "max_value": f"At most {MAX_EXPIRY_DAYS} days; leave it empty for no expiry.",
+        },
     )
 
 
@@ -244,11 +249,13 @@ def share_create(request: HttpRequest, project_id: int) -> HttpResponse:
     require_editor(membership)
     form = ShareForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(f"{project.get_absolute_url()}#share")
+        # The form again, with each message beside its field and what was typed kept.
+        return render(
+            request,
+            "projects/share_new.html",
+            {"project": project, "team": project.team, "share_form": form},
+            status=400,
+        )
     days = form.cleaned_data["expires_in_days"]
     link = ShareLink.objects.create(
         project=project,

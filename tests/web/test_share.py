@@ -65,11 +65,24 @@ def test_outsiders_cannot_create_links(client, outsider, project):
     assert not ShareLink.objects.exists()
 
 
-@pytest.mark.parametrize("days", ["0", "400", "soon"])
-def test_a_bad_expiry_is_explained(client, owner, project, days):
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        ("0", "A link must last at least 1 day; leave it empty for no expiry."),
+        ("400", "At most 365 days; leave it empty for no expiry."),
+        ("soon", "Type a whole number of days, like 30, or leave it empty."),
+    ],
+)
+def test_a_bad_expiry_is_explained_beside_the_field(client, owner, project, days, message):
     client.force_login(owner)
-    html = _create(client, project, expires_in_days=days).content.decode()
-    assert "Expires after:" in html
+    response = client.post(
+        reverse("share_create", args=[project.pk]), {"label": "Board", "expires_in_days": days}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = re.search(r'id="id_expires_in_days_error"><p class="error">([^<]*)</p>', html)
+    assert error.group(1) == message
+    assert f'value="{days}"' in html and 'value="Board"' in html
     assert not ShareLink.objects.exists()
 
 
