@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects import charts, estimates, presenters, whatif
 from projects.models import Estimate, Membership, Project, Revision, ShareLink
-from projects.views import project_for, raise_not_found, require_editor
+from projects.views import _message_for, project_for, raise_not_found, require_editor
 
 logger = logging.getLogger(__name__)
 
@@ -173,17 +173,9 @@ def project_whatif_save(request: HttpRequest, project_id: int) -> HttpResponse:
         new_revision = project.add_revision(
             form.inputs, request.user, whatif.revision_note(changes)
         )
+    # The edit form's path and words: estimated here, or queued for a worker when large.
     estimate = estimates.queue_estimate(new_revision)
-    if estimate.status == Estimate.Status.FAILED:
-        messages.error(
-            request,
-            f"Saved the what-if as revision {new_revision.number}, but its estimate failed; "
-            "the reason is shown below.",
-        )
-    else:
-        messages.success(
-            request, f"Saved the what-if as revision {new_revision.number} and estimated it."
-        )
+    _message_for(request, estimate, f"Saved the what-if as revision {new_revision.number}")
     return redirect(project)
 
 

@@ -218,7 +218,7 @@ def test_saving_a_whatif_makes_the_next_revision_and_estimates_it(client, editor
         follow=True,
     )
     assert response.redirect_chain[-1][0] == project.get_absolute_url()
-    assert "Saved the what-if as revision 2 and estimated it." in response.content.decode()
+    assert "Saved the what-if as revision 2 and estimated." in response.content.decode()
     saved = project.latest_revision()
     assert saved.number == 2 and saved.author == editor
     assert saved.inputs["budget_usd"] == 750_000 and saved.inputs["has_monitoring"] is True
