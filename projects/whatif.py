@@ -90,12 +90,17 @@ class WhatIfForm(forms.Form):
 
 
 def run(inputs: dict, saved_result: dict) -> dict:
-    """The engine's quick estimate of `inputs`, on the saved estimate's seed."""
+    """The engine's quick estimate of `inputs`, on the saved estimate's seed and from the same
+    check-in (its `progress`), if the saved estimate started from one."""
     from projects.engine import estimate
 
     trials = min(int(saved_result.get("trials") or WHATIF_TRIALS), WHATIF_TRIALS)
     seed = saved_result.get("seed")
-    return estimate({**inputs, "trials": trials, "seed": seed}, levers=False)
+    return estimate(
+        {**inputs, "trials": trials, "seed": seed},
+        levers=False,
+        progress=saved_result.get("progress") or None,
+    )
 
 
 # How the what-if compares with the saved estimate --------------------------------------------

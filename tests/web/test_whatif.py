@@ -149,6 +149,31 @@ def test_unchanged_values_reproduce_the_saved_estimate(client, owner, project):
     assert {row.arrow for row in rows} == {"→"}
 
 
+def test_a_whatif_starts_from_the_same_checkin_as_the_saved_estimate(client, owner, project):
+    from projects.engine import estimate
+
+    revision = project.latest_revision()
+    progress = {
+        "weeks_elapsed": 10,
+        "spent_usd": 150_000,
+        "labels_done": 0,
+        "people_now": None,
+        "offline_score": 0.8,
+        "production_score": None,
+    }
+    saved = revision.latest_estimate()
+    saved.result = estimate(
+        {**revision.inputs, "seed": saved.seed, "trials": 1000}, progress=progress
+    )
+    saved.save(update_fields=["result"])
+    client.force_login(owner)
+    response = client.post(
+        _whatif_url(project), _panel_values(revision), headers={"HX-Request": "true"}
+    )
+    # Unchanged values from the same check-in: nothing moves (without it, money spent would).
+    assert {row.change for row in response.context["whatif"]["differences"]} == {"no change"}
+
+
 def test_without_javascript_the_whatif_is_a_full_page(client, owner, project):
     client.force_login(owner)
     revision = project.latest_revision()
