@@ -219,7 +219,8 @@ def check_levers(rows: Any, *, levers: bool = True) -> None:
 
 JARGON = re.compile(r"\bp\d{1,2}\b|percentile", re.IGNORECASE)
 DOLLARS = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)")
-LONG_DECIMAL = re.compile(r"\d*\.\d{3,}")
+# Amounts after "$" are judged by significant figures instead ("$0.478" an hour is fine).
+LONG_DECIMAL = re.compile(r"(?<![$\d.,])\d*\.\d{3,}")
 
 
 def significant_digits(number: str) -> int:

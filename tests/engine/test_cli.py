@@ -55,15 +55,16 @@ def test_dash_reads_standard_input():
 
 def test_bad_input_exits_2_naming_every_bad_key(tmp_path):
     file = tmp_path / "bad.json"
-    # NaN and Infinity are what Python's json module reads from such files.
+    # NaN, Infinity and a 400-digit integer are what Python's json module reads from such files.
     file.write_text(
         '{"budget_usd": -5, "latency": "instant", "colour": "red", '
-        '"target_value": NaN, "deadline_weeks": Infinity}'
+        '"target_value": NaN, "deadline_weeks": Infinity, "gpu_hourly_usd": 1' + "0" * 400 + "}"
     )
     done = run(str(file))
     assert done.returncode == 2
     assert done.stdout == ""
-    for key in ("budget_usd", "latency", "colour", "target_value", "deadline_weeks"):
+    bad = ("budget_usd", "latency", "colour", "target_value", "deadline_weeks", "gpu_hourly_usd")
+    for key in bad:
         assert key in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
 

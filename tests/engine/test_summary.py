@@ -44,7 +44,16 @@ def test_the_wording_check_catches_what_it_should(text, problem):
 
 
 @pytest.mark.parametrize(
-    "text", ["about $4,800", "$520k", "$1.2M", "$12.50 an hour", "99.9% accuracy", "4 in 5"]
+    "text",
+    [
+        "about $4,800",
+        "$520k",
+        "$1.2M",
+        "$12.50 an hour",
+        "$0.478 an hour",
+        "99.9% accuracy",
+        "4 in 5",
+    ],
 )
 def test_the_wording_check_lets_rounded_numbers_through(text):
     assert wording_problems(text) == []
