@@ -105,6 +105,10 @@ def run(args, queue: str) -> None:
         "levers on; PostgreSQL and Redis on this machine"
     )
     print(f"One estimate in this process: {in_process:.2f} s on average over the 8 stories")
+    print(
+        f"Load average before: {os.getloadavg()[0]:.1f} (other processes share the CPUs; "
+        "each row ends with the load average at its end)"
+    )
     print()
     headings = ("workers", "queueing", "wall time", "estimates/s", "per estimate")
     print("  ".join(f"{heading:>{width}}" for heading, width in zip(headings, WIDTHS, strict=True)))
@@ -123,11 +127,13 @@ def run(args, queue: str) -> None:
             wall = time.perf_counter() - started
         finally:
             stop_worker(worker)
+        load = os.getloadavg()[0]
         failed = Estimate.objects.filter(pk__in=ids, status="failed").count()
         rates[count] = len(ids) / wall
         print(
             f"{count:>7}  {queueing:>8.1f}s  {wall:>8.1f}s  {rates[count]:>11.2f}  "
-            f"{count * wall / len(ids):>11.2f}s" + (f"  ({failed} failed)" if failed else "")
+            f"{count * wall / len(ids):>11.2f}s  load {load:.1f}"
+            + (f"  ({failed} failed)" if failed else "")
         )
     if len(rates) > 1:
         first, *_, last = sorted(rates)

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Seeds are drawn small enough to read out and type back in to reproduce a result.
 SEED_LIMIT = 2**31
+# Scheduled estimates are queued this many projects to a transaction.
+QUEUE_BATCH = 200
 # PostgreSQL advisory locks are keyed by two numbers: this one ("RB") and the estimate's id.
 LOCK_NAMESPACE = 0x5242
 
@@ -112,13 +114,18 @@ def send_or_run(estimate_id: int) -> None:
 
 def send_to_worker(estimate_id: int) -> None:
     """Publish the task for one estimate; raises BrokerUnavailable when the broker is not there."""
+    from kombu import pools
     from kombu.exceptions import KombuError, OperationalError
 
     from projects.tasks import run_estimate_task
     from riskboard.celery import app
 
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
+        # A pool per broker URL (settings may change it, as the tests do) keeps connections
+        # open between estimates: queueing a thousand costs a thousand messages, not
+        # a thousand connections.
+        connection = app.connection_for_write(settings.CELERY_BROKER_URL)
+        with pools.connections[connection].acquire(block=True, timeout=10) as broker:
             run_estimate_task.apply_async(
                 args=[estimate_id],
                 connection=broker,
@@ -292,17 +299,27 @@ def due_projects(now: datetime | None = None, among: list[int] | None = None) ->
 def queue_due(now: datetime | None = None) -> list[Estimate]:
     """Queue a scheduled estimate of each due project's latest revision; returns them.
 
-    Each project is locked while it is checked, so beat and a cron job running at once queue
-    it once. With a broker the estimates go to the workers; without one they run here.
+    Projects are locked while they are checked and queued, and those locked by someone else are
+    skipped, so beat and a cron job running at once queue each project once. With a broker the
+    estimates go to the workers, published in batches once each batch is committed; without
+    one they run here, one project at a time so that no lock is held for long.
     """
     now = now or timezone.now()
+    batch = QUEUE_BATCH if background_available() else 1
+    due_ids = [project.pk for project in due_projects(now)]
     queued = []
-    for project in due_projects(now):
+    for start in range(0, len(due_ids), batch):
         with transaction.atomic():
-            locked = Project.objects.select_for_update().get(pk=project.pk)
-            if not due_projects(now, among=[locked.pk]):
-                continue
-            revision = locked.latest_revision()
-            estimate = queue_estimate(revision, trigger=Estimate.Trigger.SCHEDULE)
-        queued.append(estimate)
-    return [Estimate.objects.select_related("revision__project").get(pk=e.pk) for e in queued]
+            locked = list(
+                Project.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=due_ids[start : start + batch])
+                .values_list("pk", flat=True)
+            )
+            for project in due_projects(now, among=locked):
+                revision = project.latest_revision()
+                queued.append(queue_estimate(revision, trigger=Estimate.Trigger.SCHEDULE))
+    return list(
+        Estimate.objects.filter(pk__in=[e.pk for e in queued])
+        .select_related("revision__project__team")
+        .order_by("revision__project_id")
+    )
