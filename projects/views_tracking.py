@@ -108,10 +108,23 @@ def estimate_status(request: HttpRequest, project_id: int, estimate_id: int) -> 
         Estimate.objects.select_related("revision"), pk=estimate_id, revision__project=project
     )
     stalled = estimate.is_stalled(timezone.now())
+    # Meanwhile the page shows the last good report; the box says which one it is.
+    shown = (
+        Estimate.objects.filter(revision__project=project, status=Estimate.Status.DONE)
+        .select_related("revision")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
     response = render(
         request,
         "projects/_estimate_status.html",
-        {"project": project, "membership": membership, "estimate": estimate, "stalled": stalled},
+        {
+            "project": project,
+            "membership": membership,
+            "estimate": estimate,
+            "stalled": stalled,
+            "shown": shown,
+        },
     )
     patch_vary_headers(response, ["HX-Request"])
     if request.htmx and (estimate.is_finished or stalled):
