@@ -7,7 +7,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -143,3 +143,22 @@ def test_an_estimate_another_process_is_running_is_left_to_it(make_project, tran
     finally:
         other.close()  # its worker dies: the lock goes with the connection
     assert estimates.run_estimate(estimate.pk).status == "done"
+
+
+# manage.py estimate --async without a usable broker ------------------------------------------
+
+
+def test_estimate_async_says_a_broker_is_needed(make_project, settings):
+    settings.CELERY_BROKER_URL = ""
+    project = make_project()
+    with pytest.raises(CommandError, match="--async needs a Celery broker: set CELERY_BROKER_URL"):
+        call_command("estimate", str(project.pk), "--async", stdout=StringIO())
+    assert not Estimate.objects.exists()
+
+
+def test_estimate_async_queues_nothing_when_the_broker_does_not_answer(make_project, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    project = make_project()
+    with pytest.raises(CommandError, match="Could not queue the estimate.*Nothing was queued"):
+        call_command("estimate", str(project.pk), "--async", stdout=StringIO())
+    assert not Estimate.objects.exists()
