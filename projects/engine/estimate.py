@@ -167,7 +167,7 @@ def estimate(
         ],
     )
     result["production_by_month"] = _by_month(x, prep, chart_sample)
-    result["curves"] = {"quantiles": [round(q, 4) for q in CURVE_QUANTILES], **curves}
+    result["curves"] = {"quantiles": [round(float(q), 4) for q in CURVE_QUANTILES], **curves}
     result["cost_breakdown"] = {
         key.removesuffix("_cost"): float(arrays[key].mean())
         for key in (

@@ -6,13 +6,12 @@ for people and legacy systems); nothing loops over trials in Python.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.optimize import OptimizeWarning, curve_fit
+from scipy.optimize import least_squares
 from scipy.special import betaincinv, ndtri
 
 from . import classifier
@@ -32,8 +31,9 @@ RETENTION_GRID = (np.arange(RETENTION_POINTS) + 0.5) / RETENTION_POINTS
 class PilotFit:
     """Learning curve error(n) = floor + scale * n^-exponent, fitted to pilot points."""
 
-    mean: np.ndarray  # floor, scale, exponent
+    mean: np.ndarray  # floor, level, exponent of floor + level * (n / reference)^-exponent
     cholesky: np.ndarray  # any square root of the covariance: draws = mean + factor @ Z
+    reference: float  # examples at which `level` is the error above the floor
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,9 @@ def prepare(x: dict[str, Any]) -> Prepared:
         gpu_hours=P.GPU_HOURS_PER_RUN[x["approach"]] if gpu_hours is None else gpu_hours,
         production_prevalence=x["positive_fraction"] if prevalence is None else prevalence,
         effective_shift=P.SHIFT_ORDER[shift_index],
-        pilot=None if x["pilot_curve"] is None else _fit_pilot(x["pilot_curve"]),
+        pilot=None
+        if x["pilot_curve"] is None
+        else _fit_pilot(tuple((p["examples"], p["score"]) for p in x["pilot_curve"])),
     )
 
 
@@ -73,28 +75,46 @@ def _pilot_error(examples, floor, scale, exponent):
     return floor + scale * np.power(examples, -exponent)
 
 
-def _fit_pilot(points: list[dict[str, float]]) -> PilotFit:
+@lru_cache(maxsize=32)
+def _fit_pilot(points: tuple[tuple[float, float], ...]) -> PilotFit:
     """Weighted least squares, larger pilots weighing more (Figueroa et al. 2012)."""
-    examples = np.array([point["examples"] for point in points], dtype=float)
-    errors = 1.0 - np.array([point["score"] for point in points])
+    examples = np.array([count for count, _ in points], dtype=float)
+    errors = 1.0 - np.array([score for _, score in points])
+    # Fitted as floor + level (n / reference)^-exponent, with the reference the pilot sizes'
+    # geometric mean: the level is then an error the pilot saw, and the fit is well scaled
+    # even when sizes span many orders of magnitude.
+    reference = float(np.exp(np.log(examples).mean()))
     floor0 = max(0.0, errors.min() * 0.8)
-    start = (floor0, max(errors[0] - floor0, 1e-3) * examples[0] ** 0.5, 0.5)
+    start = (floor0, max(float(np.median(errors)) - floor0, 1e-3), 0.5)
+    weights = np.sqrt(examples)  # residuals divided by sigma = 1 / sqrt(n)
+
+    def residuals(params: np.ndarray) -> np.ndarray:
+        return (_pilot_error(examples / reference, *params) - errors) * weights
+
     try:
-        with warnings.catch_warnings():
-            # Three points give no spare degrees of freedom; handled below.
-            warnings.simplefilter("ignore", OptimizeWarning)
-            mean, covariance = curve_fit(
-                _pilot_error,
-                examples,
-                errors,
-                p0=start,
-                sigma=1.0 / np.sqrt(examples),
-                bounds=([0.0, 0.0, 0.01], [1.0, np.inf, 3.0]),
-                maxfev=20000,
-            )
-    except (RuntimeError, ValueError) as exc:
+        fit = least_squares(
+            residuals,
+            start,
+            bounds=([0.0, 0.0, 0.01], [1.0, np.inf, 3.0]),
+            x_scale="jac",
+            max_nfev=300,
+        )
+    except ValueError as exc:
         message = f"could not fit a learning curve to the points ({exc})"
         raise InputError({"pilot_curve": message}) from None
+    if not np.all(np.isfinite(fit.x)):
+        raise InputError({"pilot_curve": "could not fit a learning curve to the points"})
+    # The best fit found is used even when the optimiser stops at its evaluation limit: a
+    # curve pressed against a bound (a very steep one, say) converges slowly but fits well.
+    mean = fit.x
+    spare = len(examples) - len(mean)
+    with np.errstate(all="ignore"):
+        try:
+            covariance = np.linalg.pinv(fit.jac.T @ fit.jac) * (
+                2.0 * fit.cost / spare if spare > 0 else np.inf
+            )
+        except np.linalg.LinAlgError:
+            covariance = np.full((3, 3), np.inf)
     if not np.all(np.isfinite(covariance)):
         # Too few points to judge the fit: assume 20% relative uncertainty on each parameter.
         covariance = np.diag((0.2 * np.maximum(mean, 1e-3)) ** 2)
@@ -103,7 +123,7 @@ def _fit_pilot(points: list[dict[str, float]]) -> PilotFit:
     covariance = (covariance + covariance.T) / 2.0
     values, vectors = np.linalg.eigh(covariance)
     factor = vectors * np.sqrt(np.clip(values, 0.0, None))
-    return PilotFit(mean=mean, cholesky=factor)
+    return PilotFit(mean=mean, cholesky=factor, reference=reference)
 
 
 @lru_cache(maxsize=16)
@@ -404,8 +424,10 @@ def simulate(
     throughput = _lognormal(
         x["labels_per_week"], P.LABELING_THROUGHPUT_SIGMA, draws.normal("labeling.throughput")
     )
-    with np.errstate(over="ignore", divide="ignore"):  # a near-zero throughput means "never"
-        labeling_weeks = np.minimum(labels_left * labeling_load / throughput, MAX_WEEKS)
+    labeling_weeks = np.zeros(draws.size)  # nothing to label takes no time, whatever the pace
+    if labels_left:
+        with np.errstate(over="ignore", divide="ignore"):  # a near-zero pace means "never"
+            labeling_weeks = np.minimum(labels_left * labeling_load / throughput, MAX_WEEKS)
     modelers = x["senior_ml"] + x["junior_ml"] + x["open_positions"] or team.weight.sum()
     modeling_tail = P.MODELING_TAIL_SHARE * out["modeling"] * left / modelers
     duration = np.maximum(working_weeks, elapsed + labeling_weeks + modeling_tail)
@@ -512,11 +534,15 @@ def accuracy_model(
             "accuracy.pilot", 3
         )
         floor = np.clip(fitted[0], 0.0, 0.5)
-        scale = np.clip(fitted[1], 0.0, None)
+        level = np.clip(fitted[1], 0.0, None)
         exponent = np.clip(fitted[2], 0.01, 3.0)
+        reference = prep.pilot.reference
+        with np.errstate(over="ignore"):
+            scale = np.minimum(level * reference**exponent, 1e300)  # error = floor + scale n^-c
 
         def error_at(examples: float) -> np.ndarray:
-            return np.clip(floor + scale * max(examples, 1.0) ** (-exponent), floor, 0.5)
+            relative = max(examples, 1.0) / reference
+            return np.clip(floor + level * relative ** (-exponent), floor, 0.5)
 
     offline = np.clip((1.0 - error_at(labels)) * (1.0 - missing_impact), 0.5, 1.0)
     offline_shift = np.zeros(draws.size)

@@ -15,14 +15,6 @@ from projects.engine import INPUTS, INPUTS_BY_KEY
 
 TEAM_KEYS = ("senior_ml", "junior_ml", "data_engineers", "open_positions")
 
-# Known engine bugs, each pinned by a strict xfail in test_properties.py. Valid values are drawn
-# above these floors until the engine is fixed; then delete the entry with the xfail marker.
-KNOWN_BUG_FLOORS = {
-    # A subnormal labels_per_week (5e-324) with nothing to label gives 0/0 labeling weeks: a
-    # RuntimeWarning and a NaN mean duration.
-    "labels_per_week": 1e-300,
-}
-
 
 def _number(spec, *, floor: float | None = None) -> st.SearchStrategy:
     low = spec.minimum if floor is None else max(spec.minimum, floor)
@@ -79,7 +71,7 @@ def value_for(spec) -> st.SearchStrategy:
     elif spec.kind == "bool":
         base = st.booleans()
     elif spec.kind == "number":
-        base = _number(spec, floor=KNOWN_BUG_FLOORS.get(spec.key))
+        base = _number(spec)
     elif spec.kind == "integer":
         base = _integer(spec)
     elif spec.kind == "text":

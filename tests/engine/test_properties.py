@@ -117,11 +117,6 @@ def test_a_tiny_labeling_throughput_still_gives_a_finite_result(labels_per_week)
     check_result(estimate({**inputs, "trials": 1000, "seed": 3}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: labels_per_week=5e-324 with nothing to label gives 0/0 labeling weeks in "
-    "model.simulate (RuntimeWarning 'invalid value', NaN mean duration, JSON fails)",
-)
 def test_a_subnormal_labeling_throughput_with_nothing_to_label_gives_a_finite_result():
     check_result(estimate({"labels_per_week": 5e-324, "trials": 1000, "seed": 1}))
 
