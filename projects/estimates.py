@@ -130,6 +130,9 @@ def send_to_worker(estimate_id: int) -> None:
                 args=[estimate_id],
                 connection=broker,
                 queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+                # The message carries the limits: the sender's settings decide them.
+                soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+                time_limit=settings.CELERY_TASK_TIME_LIMIT,
                 retry=True,
                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -20,7 +20,37 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError)
 
 
+class EstimateTask(Task):
+    """Records a task that gave up (the hard time limit, retries exhausted) on its estimate, so
+    that the page says so instead of showing it running until it looks stalled."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if not args:
+            return
+        from celery.exceptions import TimeLimitExceeded
+        from django.conf import settings
+        from django.db import DatabaseError
+        from django.utils import timezone
+
+        from projects.models import Estimate
+
+        if isinstance(exc, TimeLimitExceeded):
+            error = (
+                f"The estimate took longer than {settings.CELERY_TASK_TIME_LIMIT} seconds and "
+                "was stopped. Fewer scenarios (trials) make it faster."
+            )
+        else:
+            error = f"The background worker gave up: {exc.__class__.__name__}: {exc}"
+        try:
+            Estimate.objects.filter(
+                pk=args[0], status__in=[Estimate.Status.QUEUED, Estimate.Status.RUNNING]
+            ).update(status=Estimate.Status.FAILED, error=error, finished_at=timezone.now())
+        except DatabaseError:
+            logger.exception("Could not record the failure of estimate %s", args[0])
+
+
 @shared_task(
+    base=EstimateTask,
     autoretry_for=TRANSIENT,
     retry_backoff=2,
     retry_backoff_max=120,

@@ -164,6 +164,11 @@ CELERY_TASK_IGNORE_RESULT = True
 # A million scenarios take well under a minute; the soft limit records a clear failure first.
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 5 * 60)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 6 * 60)
+if CELERY_TASK_SOFT_TIME_LIMIT > CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must not be above CELERY_TASK_TIME_LIMIT; got "
+        f"{CELERY_TASK_SOFT_TIME_LIMIT} and {CELERY_TASK_TIME_LIMIT} seconds."
+    )
 # Acknowledge after the task, and give the message back when a worker dies mid-task, so that
 # a killed worker never loses an estimate; one message at a time per process keeps the others
 # available to idle workers.

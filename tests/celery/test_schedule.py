@@ -162,3 +162,22 @@ def test_estimate_async_queues_nothing_when_the_broker_does_not_answer(make_proj
     with pytest.raises(CommandError, match="Could not queue the estimate.*Nothing was queued"):
         call_command("estimate", str(project.pk), "--async", stdout=StringIO())
     assert not Estimate.objects.exists()
+
+
+def test_a_task_killed_at_the_hard_time_limit_marks_its_estimate_failed(make_project):
+    from celery.exceptions import TimeLimitExceeded
+
+    from projects.tasks import run_estimate_task
+
+    project = make_project()
+    estimate = estimates.create_estimate(project.latest_revision())
+    Estimate.objects.filter(pk=estimate.pk).update(status="running")
+
+    # What the worker's main process calls when it kills a pool process at the hard limit.
+    run_estimate_task.on_failure(TimeLimitExceeded(360), "task-id", (estimate.pk,), {}, None)
+
+    failed = Estimate.objects.get(pk=estimate.pk)
+    assert failed.status == "failed" and "took longer than 360 seconds" in failed.error
+    done = estimates.queue_estimate(project.latest_revision())
+    run_estimate_task.on_failure(TimeLimitExceeded(360), "task-id", (done.pk,), {}, None)
+    assert Estimate.objects.get(pk=done.pk).status == "done"  # a finished one is left alone

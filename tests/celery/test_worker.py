@@ -136,3 +136,19 @@ def test_scheduled_re_estimates_run_on_the_worker(wait_for, start_worker, make_p
     assert "Queued 3 scheduled re-estimate(s) for the workers." in out.getvalue()
     for estimate in queued:
         wait_for(estimate.pk, {"done"}, timeout=60, worker=worker)
+
+
+def test_an_estimate_over_the_soft_time_limit_fails_with_a_message(
+    wait_for, start_worker, make_project, settings
+):
+    worker = start_worker()
+    # The limits travel in the message, so the sender's settings decide them.
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 1
+    project = make_project(trials=1_000_000)
+
+    queued = estimates.queue_estimate(project.latest_revision(), background=True)
+
+    failed = wait_for(queued.pk, {"failed", "done"}, timeout=60, worker=worker)
+    assert failed.status == Estimate.Status.FAILED, worker.output()[-3000:]
+    # The seconds named are the worker's settings; in production both sides share them.
+    assert "took longer than" in failed.error and "Fewer scenarios" in failed.error

@@ -173,7 +173,7 @@ def test_the_status_box_polls_while_queued_and_stops_when_done(client, project, 
 
     assert "HX-Refresh" not in waiting
     assert 'hx-trigger="every 2s"' in waiting.content.decode()
-    assert "Queued." in waiting.content.decode()
+    assert "Estimating: queued." in waiting.content.decode()
     # The page still shows the last good report, and the box says so.
     assert "the last successful estimate, of revision 1" in waiting.content.decode()
     assert f'hx-get="{url}"' in page  # the project page polls the small status box
