@@ -162,9 +162,7 @@ def test_report_whatif_share_and_print(live_server, require, churn_project, tmp_
 
         # One click saves the what-if as the next revision.
         page.get_by_role("button", name="Save as revision 2").click()
-        expect(
-            page.get_by_text("Saved the what-if as revision 2 and estimated.")
-        ).to_be_visible()
+        expect(page.get_by_text("Saved the what-if as revision 2 and estimated.")).to_be_visible()
         _wait_for_charts(page, "report", ("duration",))
         expect(page.locator("#report-duration .annotation-text")).to_contain_text(
             "Deadline 30 weeks"
