@@ -191,7 +191,15 @@ def _layout(history: list[Point], **overrides) -> dict:
 
 
 def _hover(point: Point, value: str) -> str:
-    return f"<b>{value}</b><br>Estimate {point.number}, {point.when}<br>{point.cause}"
+    return (
+        f"<b>{value}</b><br>Estimate {point.number}, {point.when}<br>{point.cause}"
+        "<br><i>Click to open it</i>"
+    )
+
+
+def _links(history: list[Point]) -> list[dict]:
+    """Per point, the page of what caused it; static/js/charts.js opens it on a click."""
+    return [{"link": point.cause_url} for point in history]
 
 
 def chances_figure(history: list[Point]) -> dict:
@@ -213,6 +221,7 @@ def chances_figure(history: list[Point]) -> dict:
                     for point, value in zip(history, values, strict=True)
                 ],
                 "hoverinfo": "text",
+                "customdata": _links(history),
             }
         )
     latest = history[-1] if history else None
@@ -272,6 +281,7 @@ def median_figure(history: list[Point], which: str) -> dict:
                 for point, text in zip(history, shown, strict=True)
             ],
             "hoverinfo": "text",
+            "customdata": _links(history),
         }
     ]
     if history:

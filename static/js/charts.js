@@ -16,6 +16,18 @@
     element.style.minHeight = (figure.layout.height || 300) + "px";
     element.classList.add("chart-drawn");
     Plotly.react(element, figure.data, figure.layout, CONFIG);
+    if (!element.hasAttribute("data-links-bound")) {
+      /* A point whose customdata carries a same-site link (history charts: the revision or
+         check-in behind an estimate) opens it when clicked. */
+      element.setAttribute("data-links-bound", "");
+      element.on("plotly_click", function (event) {
+        var point = event && event.points && event.points[0];
+        var link = point && point.customdata && point.customdata.link;
+        if (typeof link === "string" && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+          window.location.assign(link);
+        }
+      });
+    }
   }
 
   function drawAll(root) {

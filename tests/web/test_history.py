@@ -65,6 +65,18 @@ def test_the_figures_follow_every_estimate_and_link_their_ticks(evolved):
     json.dumps([chances, cost, weeks, metric])  # plain JSON for json_script
 
 
+def test_every_point_carries_the_link_to_its_cause(evolved):
+    project, found, checkin = evolved
+    points = history.points(project)
+
+    for figure in history.history_figures(points):
+        for trace in figure["data"]:
+            links = [entry["link"] for entry in trace["customdata"]]
+            assert links == [point.cause_url for point in points]
+            assert links[-1] == f"/projects/{project.pk}/#checkin-{checkin.pk}"
+            assert all(link.startswith("/") and not link.startswith("//") for link in links)
+
+
 def test_the_time_axis_labels_at_most_ten_ticks_and_always_the_latest():
     class Fake:
         def __init__(self, number):
