@@ -31,7 +31,7 @@ def sentences(x: dict[str, Any], prep: Any, result: dict[str, Any]) -> list[str]
         f"{words.chance_of(probability['by_deadline'])} it meets the "
         f"{words.deadline(x['deadline_weeks'])} deadline.",
         f"Quality: on real traffic, expect about {words.percent(metric['p50'])} "
-        f"{metric_words(x)} at launch. The team's own test set will show more: "
+        f"{metric_words(x)} at launch. On the team's own test set it scores "
         f"{words.percent(result['offline_score']['p50'])} balanced accuracy. There is "
         f"{reaching} of reaching the {words.percent(x['target_value'])} target.",
     ]
