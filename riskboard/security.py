@@ -1,0 +1,134 @@
+"""Security headers on every response, and the log-in view that limits failed attempts."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import LoginView
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+# Everything comes from this site: plotly.js and htmx are served locally, charts are drawn by
+# static/js/charts.js from json_script data, and no template has inline code or style attributes.
+# Plotly styles its SVG through the DOM (CSSOM), which style-src does not restrict; the one style
+# attribute it writes is `cursor:pointer` on links in chart text (the history's axis links),
+# allowed by its hash alone. Its stylesheet is static/css/plotly.css (projects/_plotly.html).
+PLOTLY_LINK_STYLE_HASH = "'sha256-lGP/R5jOMXytzwBHVEM5Nv4XbT9fuH6V2dET/0dje2s='"
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"style-src-attr 'unsafe-hashes' {PLOTLY_LINK_STYLE_HASH}",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+
+
+def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware: the headers Django's SecurityMiddleware does not set (it sets nosniff,
+    Referrer-Policy and Cross-Origin-Opener-Policy)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+# Failed log-ins allowed per window: for one username from one address, and from one address.
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address; behind a trusted proxy, the one the proxy added last."""
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _cache_key(*parts: str) -> str:
+    # Hashed, so any username is a valid cache key on every backend.
+    return "login-failures:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _login_keys(request: HttpRequest) -> list[tuple[str, int]]:
+    address = client_address(request)
+    username = request.POST.get("username", "").strip().lower()
+    return [
+        (_cache_key("user", username, address), LOGIN_FAILURES_PER_USERNAME),
+        (_cache_key("address", address), LOGIN_FAILURES_PER_ADDRESS),
+    ]
+
+
+def login_wait_seconds(request: HttpRequest) -> int:
+    """Seconds until this username and address may try again; 0 when they may now."""
+    now = time.time()
+    wait = 0.0
+    for key, limit in _login_keys(request):
+        failures, reset_at = cache.get(key, (0, now))
+        if failures >= limit:
+            wait = max(wait, reset_at - now)
+    return math.ceil(wait)
+
+
+def record_login_failure(request: HttpRequest) -> None:
+    now = time.time()
+    for key, _limit in _login_keys(request):
+        failures, reset_at = cache.get(key, (0, now + LOGIN_WINDOW_SECONDS))
+        cache.set(key, (failures + 1, reset_at), timeout=max(1, math.ceil(reset_at - now)))
+
+
+def clear_login_failures(request: HttpRequest) -> None:
+    """After a successful log-in, only this username's count from this address starts again."""
+    cache.delete(_login_keys(request)[0][0])
+
+
+def wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        f"Too many failed attempts to log in. Please wait {minutes} {unit} and try again, "
+        "or ask a team owner for help."
+    )
+
+
+class RateLimitedLoginView(LoginView):
+    """Django's log-in view, refusing to even check a password once the limit is reached."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = login_wait_seconds(request)
+        if wait:
+            form = self.get_form_class()(
+                request, initial={"username": request.POST.get("username", "")}
+            )
+            context = self.get_context_data(form=form, locked_out=wait_message(wait))
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        record_login_failure(self.request)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        clear_login_failures(self.request)
+        return super().form_valid(form)
