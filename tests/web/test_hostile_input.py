@@ -1,0 +1,486 @@
+"""Hostile input: random and hostile values posted to every form of the site and to the API.
+
+Each form gets ~25 Hypothesis examples: huge and negative numbers, NaN, Infinity, "1e400",
+empty values, unicode (right-to-left text, emoji, NUL bytes), 1 MB strings, and several
+values for one key. The JSON API also gets wrong types (lists, dicts, nulls). Every example
+asserts:
+
+- no server error: the client turns an exception into a 500, and no response is a 500;
+- a rejected form (re-rendered with errors, or a 400) names each field it complains about,
+  by its name or its label;
+- nothing is partially saved: after a rejected post the row counts of Revision, Estimate,
+  CheckIn, ShareLink, Team, Membership and ApiToken are what they were before.
+
+Posts without a CSRF token are refused with 403 and change nothing. Finally two threads save
+two different edits of one project at the same moment against the real database: both
+revisions are kept, with distinct numbers.
+
+Run: bash scripts/test tests/web/test_hostile_input.py
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projects import checkins, whatif
+from projects.checkins import CheckInForm
+from projects.forms import AddMemberForm, ProjectForm, SignupForm, TeamForm
+from projects.models import (
+    ApiToken,
+    CheckIn,
+    Estimate,
+    Membership,
+    Project,
+    Revision,
+    ShareLink,
+    Team,
+)
+from projects.views_report import ShareForm
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 25
+HYPOTHESIS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+MEGABYTE = "x" * 1_000_000
+HOSTILE = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "-999999999999999999999999",
+    "999999999999999999999999999999",
+    str(2**63),
+    str(-(2**63) - 1),
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "inf",
+    "0x10",
+    "1,5",
+    "½",
+    "٣",
+    "\u202eevil\u202c",
+    "مرحبا بالعالم",
+    "שלום",
+    "🚀💥🔥",
+    "\x00",
+    "a\x00b",
+    "\ud7ff\ufffd",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "2026-02-30",
+    "99999-01-01",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    MEGABYTE,
+]
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=40),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+# One value, or several values for one key (a repeated form key).
+hostile_value = st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=3))
+
+MODELS = (Revision, Estimate, CheckIn, ShareLink, Team, Membership, ApiToken)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def hostile_data(field_names):
+    """A dict posting hostile values to a random subset of the fields (never all 1 MB)."""
+    return st.dictionaries(st.sampled_from(sorted(field_names)), hostile_value, max_size=6)
+
+
+def names_each_field(response, form) -> None:
+    """Every field the re-rendered form complains about is named on the page."""
+    body = response.content.decode()
+    for name in form.errors:
+        if name == "__all__":
+            continue
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        named = name in body or (label and (label in body or html.escape(label) in body))
+        assert named, f"the error for {name!r} does not name its field"
+
+
+def bound_forms(response) -> list:
+    """The forms with errors the response rendered (`form`, `share_form`, `whatif_form`)."""
+    if response.context is None:
+        return []
+    found = []
+    for key in ("form", "share_form", "whatif_form"):
+        form = response.context.get(key)
+        if form is not None and getattr(form, "is_bound", False) and form.errors:
+            found.append(form)
+    return found
+
+
+def post_form(client: Client, url: str, data: dict, *, success=(302,)):
+    """Post; assert no 500; on rejection assert the field is named and nothing was saved."""
+    cache.clear()  # log-in rate limits must not turn later examples into 429s
+    before = counts()
+    response = client.post(url, data)
+    assert response.status_code != 500, f"server error for {data!r:.300}"
+    if response.status_code not in success:
+        assert counts() == before, f"partial save after a rejected post of {data!r:.300}"
+        for form in bound_forms(response):
+            names_each_field(response, form)
+    return response
+
+
+def strict_client(user=None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner):
+    return strict_client(owner)
+
+
+def project_fields(project) -> set[str]:
+    form = ProjectForm(inputs=project.latest_revision().inputs)
+    return set(form.fields)
+
+
+# --- one test a form ------------------------------------------------------------------------
+
+
+def test_project_create_form(owner_client, team, project):
+    fields = project_fields(project)
+    url = reverse("project_create")
+
+    @HYPOTHESIS
+    @given(hostile_data(fields))
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_project_edit_form(owner_client, project):
+    fields = project_fields(project)
+    url = reverse("project_edit", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(fields))
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_whatif_form_and_save(owner_client, project):
+    revision = project.latest_revision()
+    fields = set(whatif.WhatIfForm(base_inputs=revision.inputs).fields) | {"based_on"}
+    show = reverse("project_whatif", args=[project.pk])
+    save = reverse("project_whatif_save", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(fields), st.booleans())
+    def run(data, current_base):
+        post_form(owner_client, show, data, success=(200,))
+        if current_base:
+            data = {**data, "based_on": str(project.latest_revision().number)}
+        post_form(owner_client, save, data)
+
+    run()
+
+
+def test_checkin_form(owner_client, project):
+    fields = set(CheckInForm().fields)
+    url = reverse("checkin_create", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(fields))
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_share_link_form(owner_client, project):
+    url = reverse("share_create", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(set(ShareForm().fields)))
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_team_create_form(owner_client):
+    url = reverse("team_create")
+
+    @HYPOTHESIS
+    @given(hostile_data(set(TeamForm().fields)))
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_member_add_and_update(owner_client, team, editor):
+    add = reverse("team", args=[team.pk])
+    membership = Membership.objects.get(team=team, user=editor)
+    update = reverse("member_update", args=[team.pk, membership.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(set(AddMemberForm(team=team).fields)), hostile_data({"role", "action"}))
+    def run(add_data, update_data):
+        post_form(owner_client, add, add_data)
+        update_data = {k: v for k, v in update_data.items() if k != "action"}  # keep the member
+        post_form(owner_client, update, update_data)
+
+    run()
+
+
+def test_cadence_form(owner_client, project):
+    url = reverse("project_cadence", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data({"reestimate_every_days"}))
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_token_create_form(owner_client, team):
+    url = reverse("token_create", args=[team.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data({"name"}))
+    def run(data):
+        post_form(owner_client, url, data, success=(200, 302))
+
+    run()
+
+
+def test_signup_form(db):
+    url = reverse("signup")
+    fields = set(SignupForm().fields)
+
+    @HYPOTHESIS
+    @given(hostile_data(fields))
+    def run(data):
+        post_form(strict_client(), url, data)
+
+    run()
+
+
+def test_login_form(owner):
+    url = reverse("login")
+
+    @HYPOTHESIS
+    @given(hostile_data({"username", "password"}))
+    def run(data):
+        post_form(strict_client(), url, data)
+
+    run()
+
+
+# --- the JSON API ----------------------------------------------------------------------------
+
+json_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    hostile_text,
+)
+json_value = st.recursive(
+    json_scalar,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+API_KEYS = ["weeks_elapsed", "spent_usd", "offline_score", "date", "note", "precision", "recall"]
+raw_bodies = st.sampled_from(
+    [
+        b"",
+        b"NaN",
+        b'{"weeks_elapsed": NaN, "spent_usd": Infinity}',
+        b'{"weeks_elapsed": 1e400, "spent_usd": -1e400}',
+        b'{"weeks_elapsed": 6, "spent_usd": 1e400}',
+        b"\xff\xfe\x00",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b"{" * 5000,
+        json.dumps({"note": MEGABYTE, "weeks_elapsed": 1, "spent_usd": 1}).encode(),
+    ]
+)
+
+
+def test_api_checkin(project, owner):
+    _, token = checkins.create_token(project.team, "pipeline", owner)
+    url = reverse("api_checkin_create", args=[project.pk])
+    client = strict_client()
+    bodies = st.one_of(
+        raw_bodies,
+        json_value.map(lambda v: json.dumps(v).encode()),
+        st.dictionaries(st.sampled_from(API_KEYS), json_value, max_size=5).map(
+            lambda v: json.dumps(v).encode()
+        ),
+    )
+
+    @HYPOTHESIS
+    @given(bodies)
+    def run(body):
+        before = counts()
+        response = client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert response.status_code != 500, f"server error for {body[:300]!r}"
+        assert response.status_code in (201, 400), response.status_code
+        if response.status_code == 400:
+            # ApiToken.last_used_at changes, but no row is added
+            assert counts() == before
+            payload = response.json()
+            assert payload.get("fields"), "a 400 must name the bad fields"
+            if body.startswith(b"{") and isinstance(_loads(body), dict):
+                sent = set(_loads(body))
+                named = set(payload["fields"])
+                # each complaint is about a posted key, a required one or the body itself
+                assert named <= sent | set(API_KEYS) | {"body"}, named
+
+    run()
+
+
+def _loads(body: bytes):
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+# --- CSRF ------------------------------------------------------------------------------------
+
+
+def test_posts_without_csrf_token_are_refused(owner, team, project, editor):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(owner)
+    membership = Membership.objects.get(team=team, user=editor)
+    urls = [
+        reverse("project_create"),
+        reverse("project_edit", args=[project.pk]),
+        reverse("project_whatif", args=[project.pk]),
+        reverse("project_whatif_save", args=[project.pk]),
+        reverse("checkin_create", args=[project.pk]),
+        reverse("share_create", args=[project.pk]),
+        reverse("team_create"),
+        reverse("team", args=[team.pk]),
+        reverse("member_update", args=[team.pk, membership.pk]),
+        reverse("project_cadence", args=[project.pk]),
+        reverse("token_create", args=[team.pk]),
+    ]
+    anonymous = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    before = counts()
+    for url in urls:
+        assert client.post(url, {"name": "x", "role": "viewer"}).status_code == 403, url
+    for url in (reverse("signup"), reverse("login")):
+        assert anonymous.post(url, {"username": "x", "password": "y"}).status_code == 403, url
+    assert counts() == before
+
+
+# --- the same form posted twice at once -----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_at_once_both_kept(make_project, make_user):
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "SQLite's shared-cache in-memory test database locks the second thread's "
+            "connection out, so two concurrent posts cannot both reach it; this test needs "
+            "PostgreSQL (CI runs it with DATABASE_URL)"
+        )
+    user = make_user("olga")
+    team = Team.objects.create(name="Race")
+    Membership.objects.create(team=team, user=user, role=Membership.Role.OWNER)
+    project = make_project(team, user)
+    latest = project.latest_revision()
+    base = {
+        **_initial_post(project),
+        "based_on": str(latest.number),
+    }
+    url = reverse("project_edit", args=[project.pk])
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def edit(note: str) -> None:
+        try:
+            client = Client(raise_request_exception=False)
+            client.force_login(get_user_model().objects.get(pk=user.pk))
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, {**base, "note": note}).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(statuses) == 2 and 500 not in statuses, statuses
+    # Both based on the same revision: one saves, the other either saves too or is shown
+    # the conflict; a second save of the conflicted form must then be kept as well.
+    revisions = list(Project.objects.get(pk=project.pk).revisions.order_by("number"))
+    numbers = [r.number for r in revisions]
+    assert len(numbers) == len(set(numbers))
+    if len(revisions) == 2:  # one was shown a conflict: save it again, as the user would
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        again = {**base, "based_on": str(revisions[-1].number), "note": "again"}
+        assert client.post(url, again).status_code == 302
+        revisions = list(Project.objects.get(pk=project.pk).revisions.order_by("number"))
+    numbers = [r.number for r in revisions]
+    assert len(revisions) == 3 and len(set(numbers)) == 3, numbers
+
+
+def _initial_post(project) -> dict:
+    """The edit form's initial values, as the browser would post them."""
+    form = ProjectForm(
+        inputs=project.latest_revision().inputs,
+        initial={"name": project.name, "description": project.description},
+    )
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        value = field.widget.format_value(value)
+        if value is not None:
+            data[name] = value
+    data.pop("based_on", None)
+    return data
