@@ -139,6 +139,22 @@ def _horizontal_line(y: float, colour: str = INK, dash: str = "dash") -> dict:
     }
 
 
+def _target_line(target: float | None) -> tuple[list[dict], list[dict]]:
+    """The dashed target line across a score chart, labelled at the right (none without one)."""
+    if target is None:
+        return [], []
+    label = _note(
+        f"Target {score(target)}",
+        1.0,
+        target * 100,
+        xref="paper",
+        xanchor="right",
+        yanchor="bottom",
+        font={"size": 12, "color": POOR},
+    )
+    return [_horizontal_line(target * 100, POOR)], [label]
+
+
 def _note(text: str, x: float, y: float, **options: Any) -> dict:
     note = {
         "text": text,
@@ -477,20 +493,7 @@ def test_versus_production(result: dict) -> dict:
             "1 in 10 above %{customdata[1]}<extra></extra>",
         }
     ]
-    shapes, annotations = [], []
-    if target is not None:
-        shapes.append(_horizontal_line(target * 100, POOR))
-        annotations.append(
-            _note(
-                f"Target {score(target)}",
-                1.0,
-                target * 100,
-                xref="paper",
-                xanchor="right",
-                yanchor="bottom",
-                font={"size": 12, "color": POOR},
-            )
-        )
+    shapes, annotations = _target_line(target)
     layout = _layout(
         yaxis=_axis(title={"text": "Score (%)"}, range=[0, 105], ticksuffix="%"),
         xaxis=_axis(tickfont={"size": 12, "color": INK_SOFT}, tickangle=0),
@@ -586,20 +589,7 @@ def by_month(result: dict, compare: dict | None = None) -> dict:
                 f"<extra>{name}</extra>",
             }
         )
-    shapes, annotations = [], []
-    if target is not None:
-        shapes.append(_horizontal_line(target * 100, POOR))
-        annotations.append(
-            _note(
-                f"Target {score(target)}",
-                1.0,
-                target * 100,
-                xref="paper",
-                xanchor="right",
-                yanchor="bottom",
-                font={"size": 12, "color": POOR},
-            )
-        )
+    shapes, annotations = _target_line(target)
     every_values = [
         v for key, *_ in series for band in ("p10", "p90") for v in months_data[key][band]
     ]
