@@ -201,6 +201,35 @@ def run_estimate(estimate_id: int) -> Estimate:
     return Estimate.objects.select_related("revision").get(pk=estimate_id)
 
 
+def resume_if_orphaned(estimate: Estimate) -> Estimate:
+    """Run again a running estimate whose runner died; return the estimate as it now is.
+
+    A web process that runs an estimate in its request dies with the request when the database
+    goes away mid-estimate (a restart), and a worker may be killed. Their estimate stays
+    "running" with nobody running it. On PostgreSQL a live runner holds the estimate's session
+    lock (`_exclusive`), so a free lock means an orphan: it goes back to queued and runs again,
+    on a worker when it is a background-sized one and a broker is set, else here. The pages
+    that show an estimate call this, so an orphan resumes as soon as someone looks. Other
+    databases (SQLite: one process) cannot tell; their orphans show as interrupted after
+    models.STALLED_AFTER.
+    """
+    if estimate.status != Estimate.Status.RUNNING or connection.vendor != "postgresql":
+        return estimate
+    with _exclusive(estimate.pk) as free:
+        requeued = free and Estimate.objects.filter(
+            pk=estimate.pk, status=Estimate.Status.RUNNING
+        ).update(status=Estimate.Status.QUEUED, progress=0)
+    if not requeued:
+        return estimate
+    logger.warning("Estimate %s was running with nobody running it; running it again", estimate.pk)
+    if runs_in_background(estimate.trials, estimate.trigger):
+        send_or_run(estimate.pk)
+    else:
+        run_estimate(estimate.pk)
+    estimate.refresh_from_db()
+    return estimate
+
+
 def _run_claimed(estimate_id: int) -> None:
     estimate = Estimate.objects.select_related("revision", "checkin").get(pk=estimate_id)
     fields: dict = {}

@@ -286,6 +286,8 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         if viewed is None:
             raise_not_found()
     estimate = viewed.latest_estimate() if viewed else None
+    if estimate is not None:
+        estimate = estimates.resume_if_orphaned(estimate)
     shown = estimate
     if viewed == latest_revision and (estimate is None or estimate.status != Estimate.Status.DONE):
         # Keep showing the last good report beside a failed or pending one.

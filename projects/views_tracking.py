@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects import checkins, history
+from projects import checkins, estimates, history
 from projects.models import ApiToken, Estimate
 from projects.views import membership_for, project_for, raise_not_found, require_editor
 
@@ -107,6 +107,7 @@ def estimate_status(request: HttpRequest, project_id: int, estimate_id: int) -> 
     estimate = get_object_or_404(
         Estimate.objects.select_related("revision"), pk=estimate_id, revision__project=project
     )
+    estimate = estimates.resume_if_orphaned(estimate)
     stalled = estimate.is_stalled(timezone.now())
     # Meanwhile the page shows the last good report; the box says which one it is.
     shown = (

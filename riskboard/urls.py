@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("projects.urls_tracking")),
 ]
+
+# 503 with Retry-After while the database is unreachable; the plain 500 page otherwise.
+handler500 = "riskboard.errors.server_error"

@@ -35,6 +35,37 @@ def require():
 
 
 @pytest.fixture
+def live_runner():
+    """live_runner(estimate): a context in which the estimate looks run by a live process.
+
+    On PostgreSQL a running estimate whose session lock is free is an orphan, and the pages
+    resume it (estimates.resume_if_orphaned). A test that shows a running estimate holds the
+    lock from a second connection, as a live runner does. SQLite never resumes: a no-op.
+    """
+    import contextlib
+
+    from django.db import connection
+
+    from projects.estimates import LOCK_NAMESPACE
+
+    @contextlib.contextmanager
+    def hold(estimate):
+        if connection.vendor != "postgresql":
+            yield
+            return
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NAMESPACE, estimate.pk % 2**31))
+            yield
+
+    return hold
+
+
+@pytest.fixture
 def make_user(db):
     def make(username: str, email: str = ""):
         return get_user_model().objects.create_user(

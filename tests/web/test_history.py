@@ -175,7 +175,7 @@ def test_outsiders_see_no_history(client, evolved, outsider):
 # The status box of a running estimate ----------------------------------------------------------
 
 
-def test_the_status_box_polls_while_queued_and_stops_when_done(client, project, owner):
+def test_the_status_box_polls_while_queued_and_stops_when_done(client, project, owner, live_runner):
     client.force_login(owner)
     queued = estimates.create_estimate(project.latest_revision())
     url = reverse("estimate_status", args=[project.pk, queued.pk])
@@ -190,7 +190,8 @@ def test_the_status_box_polls_while_queued_and_stops_when_done(client, project, 
     assert "the last successful estimate, of revision 1" in waiting.content.decode()
     assert f'hx-get="{url}"' in page  # the project page polls the small status box
     Estimate.objects.filter(pk=queued.pk).update(status="running", progress=40)
-    running = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    with live_runner(queued):
+        running = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "40% done" in running and 'value="40"' in running
     Estimate.objects.filter(pk=queued.pk).update(status="queued")
     assert estimates.run_estimate(queued.pk).status == "done"

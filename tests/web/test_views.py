@@ -313,7 +313,7 @@ def test_the_history_opens_an_earlier_revisions_report(client, project, owner):
     assert client.get(project.get_absolute_url(), {"revision": "9"}).status_code == 404
 
 
-def test_a_stalled_estimate_stops_polling_and_says_so(client, project, owner):
+def test_a_stalled_estimate_stops_polling_and_says_so(client, project, owner, live_runner):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -326,10 +326,11 @@ def test_a_stalled_estimate_stops_polling_and_says_so(client, project, owner):
         created_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1)
     )
     client.force_login(owner)
-    page = client.get(project.get_absolute_url())
+    with live_runner(stuck):  # hung, not dead: nothing can resume it
+        page = client.get(project.get_absolute_url())
+        poll = client.get(project.get_absolute_url(), headers={"HX-Request": "true"})
     assert b"never finished" in page.content
     assert b'hx-trigger="every 2s"' not in page.content
-    poll = client.get(project.get_absolute_url(), headers={"HX-Request": "true"})
     assert poll["HX-Refresh"] == "true"
 
 
