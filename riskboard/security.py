@@ -1,4 +1,5 @@
-"""Security headers on every response, and the log-in view that limits failed attempts."""
+"""Security headers on every response, and the log-in pages (the site's and the admin's) that
+limit failed attempts."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 # Everything comes from this site: plotly.js and htmx are served locally, charts are drawn by
 # static/js/charts.js from json_script data, and no template has inline code or style attributes.
@@ -111,7 +119,11 @@ def wait_message(seconds: int) -> str:
 
 
 class RateLimitedLoginView(LoginView):
-    """Django's log-in view, refusing to even check a password once the limit is reached."""
+    """Django's log-in view, refusing to even check a password once the limit is reached.
+
+    The counts are kept by username and address, not by page, so /accounts/login/ and the
+    admin's log-in (RateLimitedAdminSite) share them: both check the same passwords, and an
+    attacker who switches between the two forms gets no extra attempts."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         wait = login_wait_seconds(request)
@@ -132,3 +144,39 @@ class RateLimitedLoginView(LoginView):
     def form_valid(self, form):
         clear_login_failures(self.request)
         return super().form_valid(form)
+
+
+class RateLimitedAdminSite(AdminSite):
+    """The Django admin site (`admin.site`, chosen in riskboard.apps), with a log-in page that
+    counts and limits failed attempts exactly as /accounts/login/ does, in the same counts.
+
+    A refused admin log-in counts whatever the reason, including a right password for an
+    account that is not staff: the admin's form gives both the same answer, so an attacker
+    learns nothing from it either way.
+    """
+
+    login_template = "admin/rate_limited_login.html"
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # AdminSite.login with RateLimitedLoginView in place of LoginView; Django builds its
+        # view inside that method, so there is no attribute to swap it through.
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        context = {
+            **self.each_context(request),
+            "title": _("Log in"),
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return RateLimitedLoginView.as_view(
+            authentication_form=self.login_form or AdminAuthenticationForm,
+            template_name=self.login_template,
+            extra_context=context,
+            # Where a log-in with no `next` goes: the admin's index, not the site's portfolio.
+            next_page=reverse("admin:index", current_app=self.name),
+        )(request)

@@ -64,7 +64,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "riskboard.apps.RiskboardAdminConfig",  # django.contrib.admin, log-ins limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
 
 
 @pytest.fixture(autouse=True)
@@ -131,15 +132,13 @@ def test_the_scan_finds_what_it_looks_for():
     )
 
 
-def fail_login(client, username="olivia", address="10.0.0.1"):
-    return client.post(
-        LOGIN, {"username": username, "password": "wrong-guess"}, REMOTE_ADDR=address
-    )
+def fail_login(client, username="olivia", address="10.0.0.1", page=LOGIN):
+    return client.post(page, {"username": username, "password": "wrong-guess"}, REMOTE_ADDR=address)
 
 
-def login(client, username="olivia", address="10.0.0.1"):
+def login(client, username="olivia", address="10.0.0.1", page=LOGIN):
     return client.post(
-        LOGIN, {"username": username, "password": "s3cret-pass-word"}, REMOTE_ADDR=address
+        page, {"username": username, "password": "s3cret-pass-word"}, REMOTE_ADDR=address
     )
 
 
@@ -208,6 +207,95 @@ def test_usernames_are_counted_regardless_of_case_and_spaces(client, owner):
     for name in ("olivia", "OLIVIA", " Olivia ", "olivia", "oLivia"):
         fail_login(client, username=name)
     assert login(client).status_code == 429
+
+
+@pytest.fixture
+def staff(owner):
+    owner.is_staff = True
+    owner.save(update_fields=["is_staff"])
+    return owner
+
+
+def test_the_admin_log_in_refuses_log_ins_after_too_many_failures(client, staff, monkeypatch):
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME):
+        response = fail_login(client, page=ADMIN_LOGIN)
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.text
+    response = fail_login(client, page=ADMIN_LOGIN)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 14 * 60
+    # Still the admin's own page, with the wait named where its form errors go.
+    assert 'id="login-form"' in response.text
+    assert (
+        '<p class="errornote" role="alert">Too many failed attempts to log in. '
+        "Please wait 15 minutes and try again" in response.text
+    )
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the password was checked")
+
+    monkeypatch.setattr("django.contrib.auth.forms.authenticate", refuse)
+    response = login(client, page=ADMIN_LOGIN)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert_secure_headers(response)
+
+
+def test_the_two_log_in_pages_share_their_counts(client, staff):
+    # Switching forms halfway gives no extra attempts, in either direction.
+    for _ in range(3):
+        assert fail_login(client).status_code == 200
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME - 3):
+        assert fail_login(client, page=ADMIN_LOGIN).status_code == 200
+    assert login(client, page=ADMIN_LOGIN).status_code == 429
+    assert login(client).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_log_in_is_counted_on_the_site_log_in_page_too(client, staff):
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME):
+        fail_login(client, page=ADMIN_LOGIN)
+    response = login(client)
+    assert response.status_code == 429
+    assert "Too many failed attempts to log in. Please wait 15 minutes" in response.text
+
+
+def test_a_successful_admin_log_in_works_and_clears_the_count(client, staff):
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME - 1):
+        fail_login(client, page=ADMIN_LOGIN)
+    response = login(client, page=ADMIN_LOGIN)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.logout()
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME - 1):
+        assert fail_login(client, page=ADMIN_LOGIN).status_code == 200
+    assert login(client).status_code == 302
+
+
+def test_the_admin_log_in_keeps_djangos_behaviour(client, staff, make_user):
+    # A visitor sent to the admin lands on its log-in page and goes back where they were.
+    response = client.get(reverse("admin:projects_team_changelist"))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'id="login-form"' in page.text
+    assert 'role="alert"' not in page.text
+    next_url = reverse("admin:projects_team_changelist")
+    response = client.post(
+        f"{ADMIN_LOGIN}?next={next_url}",
+        {"username": "olivia", "password": "s3cret-pass-word", "next": next_url},
+    )
+    assert response["Location"] == next_url
+    # Once logged in, the log-in page sends staff to the index.
+    assert client.get(ADMIN_LOGIN)["Location"] == reverse("admin:index")
+    client.logout()
+    # An account that is not staff cannot log in to the admin, and that counts as a failure.
+    make_user("mallory")
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME):
+        assert login(client, username="mallory", page=ADMIN_LOGIN).status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert login(client, username="mallory", page=ADMIN_LOGIN).status_code == 429
 
 
 def test_a_trusted_proxy_address_is_used_only_when_configured(rf, settings):
