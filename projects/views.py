@@ -453,14 +453,24 @@ def member_update(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     team = membership.team
     remove = request.POST.get("action") == "remove"
     role = request.POST.get("role", "")
+    name = member.user.get_username()
+    # Rejections are shown at the top of the team page, so each starts with what the page calls
+    # the control it is about (teams/team.html): the "Role of <name>" list or the Remove button.
     if not remove and role not in Membership.Role.values:
-        messages.error(request, "Pick a role: owner, editor or viewer.")
+        roles = ", ".join(Membership.Role.labels[:-1]) + f" or {Membership.Role.labels[-1]}"
+        messages.error(request, f"Role of {name}: pick {roles} from the list, then press Change.")
         return redirect(team)
     losing_owner = member.role == Membership.Role.OWNER and (remove or role != member.role)
     if losing_owner and team.memberships.filter(role=Membership.Role.OWNER).count() == 1:
-        messages.error(request, "A team needs an owner: make someone else owner first.")
+        control, then = (
+            ("Remove", f"remove {name}") if remove else (f"Role of {name}", f"change {name}'s role")
+        )
+        messages.error(
+            request,
+            f"{control}: {name} is the team's only owner, and a team needs one. Make another "
+            f"member Owner first, then {then}.",
+        )
         return redirect(team)
-    name = member.user.get_username()
     if remove:
         member.delete()
         messages.success(request, f"Removed {name} from {team}.")

@@ -78,13 +78,9 @@ def project_cadence(request: HttpRequest, project_id: int) -> HttpResponse:
     try:
         days = int(text)
     except ValueError:
-        days = -1
-    if not 0 <= days <= MAX_CADENCE_DAYS:
-        messages.error(
-            request,
-            f"Re-estimate every: give a whole number of days from 0 (off) to "
-            f"{MAX_CADENCE_DAYS}; got “{text[:20]}”.",
-        )
+        days = None
+    if days is None or not 0 <= days <= MAX_CADENCE_DAYS:
+        messages.error(request, cadence_rejection(text, days))
         return redirect(project)
     project.reestimate_every_days = days
     project.save(update_fields=["reestimate_every_days", "updated_at"])
@@ -94,6 +90,25 @@ def project_cadence(request: HttpRequest, project_id: int) -> HttpResponse:
         every = "every day" if days == 1 else f"every {days} days"
         messages.success(request, f"{project} will be re-estimated {every}.")
     return redirect(project)
+
+
+def cadence_rejection(text: str, days: int | None) -> str:
+    """Why a cadence was refused and what to enter instead, starting with the field's label
+    on the project page ("Re-estimate every"): the message is shown at the top of the page,
+    away from the field, so it has to say which field it means."""
+    # The value is quoted back only when short and plain: a right-to-left mark or a control
+    # character in a message would scramble the text around it.
+    shown = f"“{text}”" if len(text) <= 20 and text.isprintable() else "what was entered"
+    if not text:
+        problem = "no number of days was given"
+    elif days is None:
+        problem = f"{shown} is not a whole number of days"
+    else:
+        problem = f"{shown} is outside 0 to {MAX_CADENCE_DAYS} days"
+    return (
+        f"Re-estimate every: {problem}. Enter a whole number of days from 1 to "
+        f"{MAX_CADENCE_DAYS}, or 0 to turn scheduled re-estimates off."
+    )
 
 
 # The running estimate -------------------------------------------------------------------------

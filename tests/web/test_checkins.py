@@ -173,15 +173,30 @@ def test_editors_set_the_cadence_on_the_project_page(client, project, editor):
     assert project.reestimate_every_days == 0
 
 
-@pytest.mark.parametrize("value", ["-1", "366", "weekly", ""])
-def test_it_rejects_a_cadence_that_is_not_0_to_365_days(client, project, owner, value):
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("-1", "“-1” is outside 0 to 365 days"),
+        ("366", "“366” is outside 0 to 365 days"),
+        ("weekly", "“weekly” is not a whole number of days"),
+        ("", "no number of days was given"),
+        # Not quoted back: a right-to-left override would scramble the message around it.
+        ("\u202e7", "what was entered is not a whole number of days"),
+    ],
+)
+def test_it_rejects_a_cadence_that_is_not_0_to_365_days(client, project, owner, value, problem):
     client.force_login(owner)
     response = client.post(
         reverse("project_cadence", args=[project.pk]), {"reestimate_every_days": value}, follow=True
     )
     project.refresh_from_db()
     assert project.reestimate_every_days == 7
-    assert b"whole number of days from 0 (off) to 365" in response.content
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == (
+        f"Re-estimate every: {problem}. Enter a whole number of days from 1 to 365, "
+        "or 0 to turn scheduled re-estimates off."
+    )
+    assert message in response.content.decode()
 
 
 def test_viewers_cannot_change_the_cadence(client, project, viewer):

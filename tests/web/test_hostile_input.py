@@ -7,7 +7,8 @@ asserts:
 
 - no server error: the client turns an exception into a 500, and no response is a 500;
 - a rejected form (re-rendered with errors, or a 400) names each field it complains about,
-  by its name or its label;
+  by its name or its label; a post rejected with a redirect and a flashed error (the cadence,
+  a member's role or removal) names the field by the label its page shows, in readable text;
 - nothing is partially saved: after a rejected post the row counts of Revision, Estimate,
   CheckIn, ShareLink, Team, Membership and ApiToken are what they were before.
 
@@ -22,15 +23,17 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import ERROR
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from projects import checkins, whatif
@@ -155,6 +158,33 @@ def post_form(client: Client, url: str, data: dict, *, success=(302,)):
     return response
 
 
+def flashed_errors(client: Client, response) -> list[str]:
+    """The error messages shown on the page a post redirects to, opened as a browser would.
+    Opening it uses them up, so the next post's page shows only that post's messages."""
+    if response.status_code != 302:
+        return []
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return [m.message for m in page.context["messages"] if m.level == ERROR]
+
+
+def label_on_page(page: str, field_id: str) -> str:
+    """The text of the page's <label> for the control with this id, as a visitor reads it."""
+    found = re.search(rf'<label\b[^>]*\bfor="{re.escape(field_id)}"[^>]*>(.*?)</label>', page)
+    assert found, f"no label for #{field_id} on the page"
+    return html.unescape(found[1]).strip()
+
+
+def flash_names_field(client: Client, response, label: str) -> bool:
+    """Whether the post was rejected with a flashed error; if so, every error names the field
+    by its label and is readable (no control or direction characters quoted from the post)."""
+    errors = flashed_errors(client, response)
+    for message in errors:
+        assert label in message, f"the error {message!r:.200} does not name {label!r}"
+        assert message.isprintable(), f"the error {message!r:.200} has unreadable characters"
+    return bool(errors)
+
+
 def strict_client(user=None) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:
@@ -250,28 +280,59 @@ def test_team_create_form(owner_client):
     run()
 
 
-def test_member_add_and_update(owner_client, team, editor):
+def test_member_add_and_update(owner_client, team, owner, editor):
     add = reverse("team", args=[team.pk])
-    membership = Membership.objects.get(team=team, user=editor)
-    update = reverse("member_update", args=[team.pk, membership.pk])
+    theirs = Membership.objects.get(team=team, user=editor)
+    mine = Membership.objects.get(team=team, user=owner)  # the team's only owner
+    page = owner_client.get(add).content.decode()
+    # What the team page calls the controls: each row's role list, and its Remove button.
+    their_role = label_on_page(page, f"role-{theirs.pk}")
+    my_role = label_on_page(page, f"role-{mine.pk}")
+    assert (their_role, my_role) == ("Role of eddie", "Role of olivia")
+    assert ">Remove</button>" in page
+
+    def update(membership):
+        return reverse("member_update", args=[team.pk, membership.pk])
 
     @HYPOTHESIS
-    @given(hostile_data(set(AddMemberForm(team=team).fields)), hostile_data({"role", "action"}))
-    def run(add_data, update_data):
+    @given(
+        hostile_data(set(AddMemberForm(team=team).fields)),
+        hostile_data({"role", "action"}),
+        hostile_data({"role", "action"}),
+        st.booleans(),
+    )
+    def run(add_data, their_data, my_data, remove_me):
         post_form(owner_client, add, add_data)
-        update_data = {k: v for k, v in update_data.items() if k != "action"}  # keep the member
-        post_form(owner_client, update, update_data)
+        their_data = {k: v for k, v in their_data.items() if k != "action"}  # keep the member
+        role_before = Membership.objects.get(pk=theirs.pk).role
+        response = post_form(owner_client, update(theirs), their_data)
+        if flash_names_field(owner_client, response, their_role):
+            assert Membership.objects.get(pk=theirs.pk).role == role_before
+        # The only owner can neither leave nor stop being owner; each refusal names its control.
+        if remove_me:
+            my_data = {**my_data, "action": "remove"}
+        response = post_form(owner_client, update(mine), my_data)
+        if flash_names_field(owner_client, response, "Remove" if remove_me else my_role):
+            assert Membership.objects.get(pk=mine.pk).role == Membership.Role.OWNER
 
     run()
 
 
 def test_cadence_form(owner_client, project):
     url = reverse("project_cadence", args=[project.pk])
+    page = owner_client.get(project.get_absolute_url()).content.decode()
+    label = label_on_page(page, "reestimate-every-days")
+    assert label == "Re-estimate every"
 
     @HYPOTHESIS
     @given(hostile_data({"reestimate_every_days"}))
+    @example({})
+    @example({"reestimate_every_days": "\u202eevil\u202c"})
+    @example({"reestimate_every_days": ["7", "a\x00b"]})
     def run(data):
-        post_form(owner_client, url, data)
+        before = Project.objects.get(pk=project.pk).reestimate_every_days
+        if flash_names_field(owner_client, post_form(owner_client, url, data), label):
+            assert Project.objects.get(pk=project.pk).reestimate_every_days == before
 
     run()
 

@@ -256,18 +256,46 @@ def test_it_explains_an_unknown_member(client, team, owner):
     assert team.memberships.count() == 1
 
 
+def flashed(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
 def test_a_team_keeps_an_owner(client, team, owner, editor):
     client.force_login(owner)
     mine = Membership.objects.get(team=team, user=owner)
     url = reverse("member_update", args=[team.pk, mine.pk])
-    client.post(url, {"role": "viewer"})
-    client.post(url, {"action": "remove"})
+    # Each refusal starts with the control's label on the team page and says what to do first.
+    assert flashed(client.post(url, {"role": "viewer"}, follow=True)) == [
+        "Role of olivia: olivia is the team's only owner, and a team needs one. "
+        "Make another member Owner first, then change olivia's role."
+    ]
+    assert flashed(client.post(url, {"action": "remove"}, follow=True)) == [
+        "Remove: olivia is the team's only owner, and a team needs one. "
+        "Make another member Owner first, then remove olivia."
+    ]
     assert Membership.objects.get(pk=mine.pk).role == Membership.Role.OWNER
     theirs = Membership.objects.get(team=team, user=editor)
     client.post(reverse("member_update", args=[team.pk, theirs.pk]), {"role": "owner"})
     client.post(url, {"action": "remove"})
     assert not Membership.objects.filter(pk=mine.pk).exists()
     assert Membership.objects.get(pk=theirs.pk).role == Membership.Role.OWNER
+
+
+@pytest.mark.parametrize("role", ["", "admin", "Owner", "viewer "])
+def test_it_refuses_a_role_that_is_not_on_the_list(client, team, owner, editor, role):
+    client.force_login(owner)
+    theirs = Membership.objects.get(team=team, user=editor)
+    response = client.post(
+        reverse("member_update", args=[team.pk, theirs.pk]), {"role": role}, follow=True
+    )
+    assert flashed(response) == [
+        "Role of eddie: pick Owner, Editor or Viewer from the list, then press Change."
+    ]
+    # The label the message starts with is the one the page gives that list.
+    assert f'<label class="visually-hidden" for="role-{theirs.pk}">Role of eddie</label>' in (
+        response.content.decode()
+    )
+    assert Membership.objects.get(pk=theirs.pk).role == Membership.Role.EDITOR
 
 
 def test_it_creates_a_team(client, owner):
