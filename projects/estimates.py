@@ -230,6 +230,22 @@ def resume_if_orphaned(estimate: Estimate) -> Estimate:
     return estimate
 
 
+def resume_orphans() -> list[int]:
+    """Resume every orphaned estimate (see resume_if_orphaned); returns the ids resumed.
+
+    The pages resume the estimate they show; this catches the rest, such as an earlier
+    revision's estimate that nobody opens. Celery beat's periodic task and `reestimate_due`
+    call it. PostgreSQL only; elsewhere it does nothing.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    resumed = []
+    for estimate in Estimate.objects.filter(status=Estimate.Status.RUNNING).order_by("pk"):
+        if resume_if_orphaned(estimate).status != Estimate.Status.RUNNING:
+            resumed.append(estimate.pk)
+    return resumed
+
+
 def _run_claimed(estimate_id: int) -> None:
     estimate = Estimate.objects.select_related("revision", "checkin").get(pk=estimate_id)
     fields: dict = {}

@@ -70,7 +70,11 @@ def run_estimate_task(estimate_id: int) -> str:
     max_retries=5,
 )
 def queue_due_reestimates() -> list[int]:
-    """Celery beat's periodic task: queue a scheduled estimate of every project that is due."""
+    """Celery beat's periodic task: queue a scheduled estimate of every project that is due,
+    and resume the estimates whose runner died."""
+    resumed = estimates.resume_orphans()
+    if resumed:
+        logger.warning("Resumed %d estimates whose runner had died", len(resumed))
     queued = estimates.queue_due()
     if queued:
         logger.info("Queued %d scheduled estimates", len(queued))

@@ -121,6 +121,21 @@ def test_an_estimate_with_a_live_runner_is_left_alone(
     assert running.status == Estimate.Status.RUNNING and running.progress == 30
 
 
+def test_the_periodic_task_resumes_orphans_nobody_opens(project, owner, live_runner, postgres_only):
+    from projects import tasks
+
+    earlier = _orphan(project)  # revision 1's, which no page shows once revision 2 exists
+    project.add_revision(project.latest_revision().inputs, owner)
+    later = _orphan(project)
+    alive = _orphan(project)
+    with live_runner(alive):
+        tasks.queue_due_reestimates()
+    for estimate in (earlier, later, alive):
+        estimate.refresh_from_db()
+    assert earlier.status == later.status == Estimate.Status.DONE
+    assert alive.status == Estimate.Status.RUNNING
+
+
 def test_finished_and_queued_estimates_are_never_rerun(project, postgres_only):
     done = project.latest_revision().latest_estimate()
     finished_at = done.finished_at

@@ -29,6 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(due)} project(s) due; nothing queued (--dry-run).")
             return
         where = "for the workers" if estimates.background_available() else "and ran here"
+        resumed = estimates.resume_orphans()
+        if resumed:
+            self.stdout.write(f"Resumed {len(resumed)} estimate(s) whose runner had died.")
         queued = estimates.queue_due()
         for estimate in queued:
             project = estimate.revision.project
