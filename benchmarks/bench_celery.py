@@ -23,26 +23,15 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.livestack import scratch_database  # noqa: E402
+
 SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WIDTHS = (7, 9, 9, 11, 12)
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
-
-
-def database_url(name: str) -> str:
-    parts = urlsplit(SERVER)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-
-
-def admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(sql)
 
 
 def main() -> None:
@@ -52,14 +41,12 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20_000)
     args = parser.parse_args()
 
-    name = f"riskboard_bench_{os.getpid()}"
+    database_url, drop = scratch_database(SERVER, "riskboard_bench")
     queue = f"riskboard-bench-{uuid.uuid4().hex[:8]}"
-    admin(f'DROP DATABASE IF EXISTS "{name}"')
-    admin(f'CREATE DATABASE "{name}"')
     os.environ.update(
         DJANGO_SETTINGS_MODULE="riskboard.settings",
         DEBUG="1",
-        DATABASE_URL=database_url(name),
+        DATABASE_URL=database_url,
         CELERY_BROKER_URL=BROKER,
         CELERY_QUEUE=queue,
         LOG_LEVEL="WARNING",
@@ -72,7 +59,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop()
 
 
 def run(args, queue: str) -> None:

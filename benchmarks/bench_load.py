@@ -30,9 +30,8 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,6 +43,7 @@ from benchmarks.livestack import (  # noqa: E402
     form_fields,
     prepare_site,
     production_env,
+    scratch_database,
     scratch_dir,
 )
 
@@ -104,21 +104,6 @@ def lua_requests(requests: list[dict]) -> str:
             f"  {{{lua_string(r['method'])}, {lua_string(r['path'])}, {{{headers}}}, {body}}}"
         )
     return "{\n" + ",\n".join(rows) + "\n}"
-
-
-def scratch_database() -> tuple[str, callable]:
-    import psycopg
-
-    name = f"riskboard_load_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(SERVER, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(SERVER)
-
-    def drop() -> None:
-        with psycopg.connect(SERVER, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")), drop
 
 
 def build_requests(base_url: str) -> dict[str, list[dict]]:
@@ -240,7 +225,7 @@ def main() -> int:
             cleanups.append(postgres.cleanup)
             database_url = postgres.create_database("riskboard")
         else:
-            database_url, drop = scratch_database()
+            database_url, drop = scratch_database(SERVER, "riskboard_load")
             cleanups.append(drop)
         env = production_env(
             database_url, workdir / "static", DATABASE_CONN_MAX_AGE=str(args.conn_max_age)

@@ -24,10 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_USER = ("demo", "riskboard-demo")
@@ -131,6 +133,23 @@ class PostgresServer:
         if self.data.exists() and self.running():
             self.stop("immediate")
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def scratch_database(server_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the PostgreSQL server at `server_url` (a URL of any database
+    there); returns the new database's URL and a function that drops it."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")), drop
 
 
 # The site --------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from projects import presenters
+from projects import charts, presenters
+from projects.charts import MUTED, _axis
 from projects.engine.inputs import PROGRESS
 from projects.models import Estimate, Project
 
@@ -40,11 +41,6 @@ CHANCE_COLOURS = {
 }
 ACCENT = "#1f3a8a"
 BAND = "rgba(31, 58, 138, 0.14)"
-INK_SOFT = "#3b4656"
-MUTED = "#5f6b7a"
-GRID = "#edf0f4"
-LINE = "#dfe3ea"
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 # At most this many labelled ticks on the time axis; every point still has its hover and row.
 MAX_TICKS = 10
 # A risk whose likelihood moved by at least this much is listed as moved.
@@ -139,20 +135,6 @@ def points(project: Project) -> list[Point]:
 # Figures --------------------------------------------------------------------------------------
 
 
-def _axis(**overrides) -> dict:
-    axis = {
-        "gridcolor": GRID,
-        "linecolor": LINE,
-        "zeroline": False,
-        "automargin": True,
-        "fixedrange": True,
-        "tickfont": {"size": 12, "color": MUTED},
-        "title": {"font": {"size": 12, "color": MUTED}},
-    }
-    axis.update(overrides)
-    return axis
-
-
 def _time_axis(history: list[Point]) -> dict:
     """Estimate numbers along the bottom; the labelled ticks link to what caused them."""
     step = max(1, math.ceil(len(history) / MAX_TICKS))
@@ -174,20 +156,15 @@ def _time_axis(history: list[Point]) -> dict:
 
 
 def _layout(history: list[Point], **overrides) -> dict:
-    layout = {
-        "font": {"family": FONT, "size": 13, "color": INK_SOFT},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "margin": {"l": 64, "r": 16, "t": 16, "b": 56},
-        "height": 260,
-        "showlegend": False,
-        "hovermode": "closest",
-        "hoverlabel": {"font": {"family": FONT, "size": 13}},
-        "xaxis": _time_axis(history),
-        "yaxis": _axis(),
-    }
-    layout.update(overrides)
-    return layout
+    """The report charts' layout (charts._layout), a little shorter, over the estimates."""
+    return charts._layout(
+        **{
+            "margin": {"l": 64, "r": 16, "t": 16, "b": 56},
+            "height": 260,
+            "xaxis": _time_axis(history),
+            **overrides,
+        }
+    )
 
 
 def _hover(point: Point, value: str) -> str:

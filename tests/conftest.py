@@ -12,9 +12,26 @@ costs them nothing.
 import os
 
 import django
+import pytest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskboard.settings")
 os.environ.setdefault("DEBUG", "1")
 
 # pytest-django finishes the set-up (database blocking, fixtures) in its own pytest_configure.
 django.setup()
+
+
+@pytest.fixture(scope="session")
+def require():
+    """require(condition, reason): skip when an outside part (Chromium, PostgreSQL, Redis) is
+    missing, except under CI=true, where a missing part is a failure. Session-scoped, so that
+    fixtures of any scope may use it."""
+
+    def check(condition: bool, reason: str) -> None:
+        if condition:
+            return
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} (CI=true, so this is required)")
+        pytest.skip(reason)
+
+    return check

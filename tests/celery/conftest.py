@@ -34,18 +34,6 @@ BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "").strip()
 FAST = {"trials": 2000, "seed": 11}
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if _ci():
-        pytest.fail(f"{reason} (CI=true, so this is required)")
-    pytest.skip(reason)
-
-
 def _broker_answers(url: str) -> str:
     """'' when the broker answers, else why not."""
     import redis
@@ -58,7 +46,7 @@ def _broker_answers(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def worker_database(django_db_setup, django_db_blocker) -> str:
+def worker_database(django_db_setup, django_db_blocker, require) -> str:
     """DATABASE_URL of the test database, for worker processes; skips unless PostgreSQL."""
     with django_db_blocker.unblock():
         vendor = connection.vendor
@@ -68,13 +56,13 @@ def worker_database(django_db_setup, django_db_blocker) -> str:
             "Background-estimate tests need PostgreSQL, which the worker process shares with "
             "the tests (set DATABASE_URL=postgres://…; .ci/run's PostgreSQL pass runs them)."
         )
-    _require(
+    require(
         bool(BROKER_URL),
         "Background-estimate tests need a Redis broker: set "
         "CELERY_TEST_BROKER_URL=redis://127.0.0.1:6379/15",
     )
     problem = _broker_answers(BROKER_URL)
-    _require(not problem, f"The broker at {BROKER_URL} does not answer: {problem}")
+    require(not problem, f"The broker at {BROKER_URL} does not answer: {problem}")
     user = settings["USER"] or ""
     password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
     host = settings["HOST"] or "127.0.0.1"

@@ -26,15 +26,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def own_redis(tmp_path):
+def own_redis(tmp_path, require):
     import redis
 
-    if REDIS_SERVER is None:
-        import os
-
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("redis-server is not installed (CI=true, so this is required)")
-        pytest.skip("redis-server is not installed")
+    require(REDIS_SERVER is not None, "redis-server is not installed")
     port = free_port()
     server = subprocess.Popen(
         [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",

@@ -19,19 +19,31 @@ from projects.models import Membership, Project, Team
 FAST = {"trials": 1000, "seed": 7}
 
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture
-def require():
-    """require(condition, reason): skip when an outside part (Chromium, PostgreSQL) is missing,
-    except under CI=true, where a missing part is a failure."""
+def chromium(require):
+    """launch(playwright) -> a headless Chromium browser, as every browser test starts it;
+    skips when Chromium is missing (fails under CI=true)."""
+    require(
+        os.path.exists(CHROMIUM),
+        f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
+    )
 
-    def check(condition: bool, reason: str) -> None:
-        if condition:
-            return
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason} (CI=true, so this is required)")
-        pytest.skip(reason)
+    def launch(playwright):
+        return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-    return check
+    return launch
 
 
 @pytest.fixture

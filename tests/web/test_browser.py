@@ -7,35 +7,18 @@ has closed.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from projects.models import Estimate, Membership, Project
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_up_create_a_project_see_its_report_and_log_out(live_server, require):
-    require(
-        os.path.exists(CHROMIUM),
-        f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
-    )
+def test_sign_up_create_a_project_see_its_report_and_log_out(live_server, chromium):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium(playwright)
         page = browser.new_page()
         page.set_default_timeout(20_000)
         errors: list[str] = []

@@ -148,22 +148,12 @@ def test_finished_and_queued_estimates_are_never_rerun(project, postgres_only):
 
 
 @pytest.fixture(scope="module")
-def live_site():
+def live_site(require):
     reason = PostgresServer.unavailable_reason()
-    if reason:
-        message = f"The PostgreSQL restart test needs a private PostgreSQL cluster: {reason}."
-        if _ci():
-            pytest.fail(message + " (CI=true, so this is required)")
-        pytest.skip(message)
+    require(not reason, f"The PostgreSQL restart test needs a private PostgreSQL cluster: {reason}")
     site = fault_postgres.Site(scratch_dir("riskboard-fault-test-"))
     yield site
     site.close()
-
-
-def _ci() -> bool:
-    import os
-
-    return os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.mark.postgres

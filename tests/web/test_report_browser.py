@@ -8,7 +8,6 @@ closes: Django refuses database work while Playwright's event loop runs.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -19,16 +18,6 @@ from projects.engine.examples import load
 from projects.estimates import queue_estimate
 from projects.models import Membership, Project, ShareLink, Team
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 REPORT_CHARTS = (
     "cost",
@@ -76,18 +65,14 @@ def _wait_for_charts(page, prefix: str, keys) -> None:
         page.locator(f"#{prefix}-{key} .chart-drawn .main-svg").first.wait_for()
 
 
-def test_report_whatif_share_and_print(live_server, require, churn_project, tmp_path):
-    require(
-        os.path.exists(CHROMIUM),
-        f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
-    )
+def test_report_whatif_share_and_print(live_server, chromium, churn_project, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     project_url = live_server.url + churn_project.get_absolute_url()
     errors: list[str] = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium(playwright)
         owner = browser.new_context(viewport={"width": 1280, "height": 900})
         page = owner.new_page()
         page.set_default_timeout(20_000)

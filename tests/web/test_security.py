@@ -19,16 +19,6 @@ from projects.models import ShareLink
 from riskboard import security
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 
@@ -308,11 +298,7 @@ def test_a_trusted_proxy_address_is_used_only_when_configured(rf, settings):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_pages_draw_their_charts_with_no_policy_violation(live_server, require, owner, project):
-    require(
-        os.path.exists(CHROMIUM),
-        f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)",
-    )
+def test_pages_draw_their_charts_with_no_policy_violation(live_server, chromium, owner, project):
     link = ShareLink.objects.create(
         project=project, token=secrets.token_urlsafe(32), created_by=owner
     )
@@ -331,7 +317,7 @@ def test_pages_draw_their_charts_with_no_policy_violation(live_server, require, 
     messages: list[str] = []
     drawn: dict[str, int] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium(playwright)
         context = browser.new_context()
         # The browser reports each violation as an event as well as in the console.
         context.add_init_script(
