@@ -55,3 +55,13 @@ class Draws:
         return self._rows(f"{name}:{a}:{b}", "beta", 1, lambda g, shape: g.beta(a, b, size=shape))[
             0
         ]
+
+
+def lognormal(median: float, sigma: float, normal: np.ndarray) -> np.ndarray:
+    """A lognormal with the given median and log-sigma, from standard normal draws."""
+    return median * np.exp(sigma * normal)
+
+
+def between(low: float, high: float, uniform: np.ndarray) -> np.ndarray:
+    """A uniform draw between low and high, from standard uniform draws."""
+    return low + (high - low) * uniform

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import rankdata
 
-from . import classifier, model, priors, risks, summary
+from . import accuracy, classifier, model, priors, risks, summary
 from . import levers as lever_catalogue
 from .draws import Draws
 from .inputs import normalise, normalise_progress
@@ -97,24 +97,24 @@ def estimate(
     `on_progress`, if given, is called with the share of the simulation done (0 to 1) after
     each chunk of trials, for progress bars.
     """
-    x = normalise(inputs)
+    project = normalise(inputs)
     where = None if progress is None else normalise_progress(progress)
-    if x["seed"] is None:
-        x["seed"] = int(np.random.SeedSequence().entropy % (2**63))
-    prep = model.prepare(x)
-    applicable = lever_catalogue.applicable(x, prep) if levers else []
-    lever_runs = [(lever, lever.apply(x)) for lever in applicable]
-    lever_preps = [model.prepare(changed) for _, changed in lever_runs]
+    if project["seed"] is None:
+        project["seed"] = int(np.random.SeedSequence().entropy % (2**63))
+    derived = model.derive(project)
+    applicable = lever_catalogue.applicable(project, derived) if levers else []
+    lever_runs = [(lever, lever.apply(project)) for lever in applicable]
+    lever_derived = [model.derive(changed) for _, changed in lever_runs]
 
     kept: dict[str, list[np.ndarray]] = {key: [] for key in KEPT}
     lever_kept: list[dict[str, list[np.ndarray]]] = [
         {key: [] for key in lever_catalogue.KEPT} for _ in lever_runs
     ]
     drivers_sample = chart_sample = None
-    trials = x["trials"]
+    trials = project["trials"]
     for chunk, start in enumerate(range(0, trials, CHUNK_TRIALS)):
-        draws = Draws(x["seed"], chunk, min(CHUNK_TRIALS, trials - start))
-        out = model.simulate(x, prep, draws, where)
+        draws = Draws(project["seed"], chunk, min(CHUNK_TRIALS, trials - start))
+        out = model.simulate(project, derived, draws, where)
         for key in KEPT:
             kept[key].append(out[key])
         if chunk == 0:
@@ -122,10 +122,10 @@ def estimate(
             chart_sample = {
                 key: out[key][:CHART_TRIALS] for key in ("production_balanced", "yearly_loss")
             }
-        for (_lever, changed), changed_prep, store in zip(
-            lever_runs, lever_preps, lever_kept, strict=True
+        for (_lever, changed), changed_derived, store in zip(
+            lever_runs, lever_derived, lever_kept, strict=True
         ):
-            lever_out = model.simulate(changed, changed_prep, draws, where)
+            lever_out = model.simulate(changed, changed_derived, draws, where)
             for key in lever_catalogue.KEPT:
                 store[key].append(lever_out[key])
         if on_progress is not None:
@@ -135,8 +135,8 @@ def estimate(
     result: dict[str, Any] = {
         "engine_version": ENGINE_VERSION,
         "trials": trials,
-        "seed": x["seed"],
-        "inputs": x,
+        "seed": project["seed"],
+        "inputs": project,
         "progress": where,
     }
     curves = {}
@@ -157,7 +157,7 @@ def estimate(
         key: float(arrays[key].mean())
         for key in ("within_budget", "by_deadline", "meets_target", "all_targets")
     }
-    result["labels_needed_p50"] = _labels_needed(x, prep, arrays)
+    result["labels_needed_p50"] = _labels_needed(project, derived, arrays)
     result["drivers"] = _drivers(drivers_sample)
     result["levers"] = lever_catalogue.rank(
         result,
@@ -166,7 +166,7 @@ def estimate(
             for (lever, _), store in zip(lever_runs, lever_kept, strict=True)
         ],
     )
-    result["production_by_month"] = _by_month(x, prep, chart_sample)
+    result["production_by_month"] = _by_month(project, derived, chart_sample)
     result["curves"] = {"quantiles": [round(float(q), 4) for q in CURVE_QUANTILES], **curves}
     result["cost_breakdown"] = {
         key.removesuffix("_cost"): float(arrays[key].mean())
@@ -178,8 +178,8 @@ def estimate(
             "compliance_cost",
         )
     }
-    result["risks"] = risks.assess(x, prep, arrays, result)
-    result["summary"] = summary.sentences(x, prep, result)
+    result["risks"] = risks.assess(project, derived, arrays, result)
+    result["summary"] = summary.sentences(project, derived, result)
     return result
 
 
@@ -219,10 +219,10 @@ def _phase_share(arrays: dict[str, np.ndarray]) -> dict[str, float]:
     return {phase: float(share) for phase, share in zip(phases, shares, strict=True)}
 
 
-def _labels_needed(x, prep, arrays) -> int | None:
+def _labels_needed(project, derived, arrays) -> int | None:
     """Total labeled examples at which half the trials meet the target metric in production."""
     needed_balanced = classifier.balanced_needed(
-        x["target_metric"], x["target_value"], prep.production_prevalence
+        project["target_metric"], project["target_value"], derived.production_prevalence
     )
     if not np.isfinite(needed_balanced):
         return None
@@ -236,8 +236,8 @@ def _labels_needed(x, prep, arrays) -> int | None:
             arrays["curve_scale"],
             arrays["curve_exponent"],
         )
-        if prep.pilot is None:
-            imbalance = min(1.0, 2.0 * x["positive_fraction"])
+        if derived.pilot is None:
+            imbalance = min(1.0, 2.0 * project["positive_fraction"])
             shrink = (error_needed - floor) / scale
             examples = priors.LEARNING_CURVE_START * shrink ** (-1.0 / exponent) / imbalance
         else:
@@ -306,21 +306,23 @@ def _lever_summary(store: dict[str, list[np.ndarray]]) -> dict[str, float]:
     }
 
 
-def _by_month(x, prep, sample) -> dict[str, Any]:
+def _by_month(project, derived, sample) -> dict[str, Any]:
     """The target metric month by month after launch, with and without the retraining cadence."""
     months = list(range(1, CHART_MONTHS + 1))
     series = {}
-    cadences = {"with_retraining": x["retrain_every_months"], "without_retraining": 0}
+    cadences = {"with_retraining": project["retrain_every_months"], "without_retraining": 0}
     for name, cadence in cadences.items():
-        balanced = model.monthly_balanced(
+        balanced = accuracy.monthly_balanced(
             sample["production_balanced"], sample["yearly_loss"], cadence, CHART_MONTHS
         )
-        values = classifier.metric(balanced, x["target_metric"], prep.production_prevalence)
+        values = classifier.metric(
+            balanced, project["target_metric"], derived.production_prevalence
+        )
         low, mid, high = np.quantile(values, [0.1, 0.5, 0.9], axis=0)
         series[name] = {"p10": low.tolist(), "p50": mid.tolist(), "p90": high.tolist()}
     return {
         "months": months,
-        "metric": x["target_metric"],
-        "retrain_every_months": x["retrain_every_months"],
+        "metric": project["target_metric"],
+        "retrain_every_months": project["retrain_every_months"],
         **series,
     }

@@ -29,91 +29,99 @@ class Lever:
         return {**inputs, **self.changes(inputs)}
 
 
-def _more_labels(x):
-    have = x["labeled_examples"] + x["planned_new_labels"]
-    return {"planned_new_labels": min(x["planned_new_labels"] + max(have, 1000), 10**9)}
+def _more_labels(project):
+    have = project["labeled_examples"] + project["planned_new_labels"]
+    return {"planned_new_labels": min(project["planned_new_labels"] + max(have, 1000), 10**9)}
 
 
-def _describe_labels(x):
-    extra = _more_labels(x)["planned_new_labels"] - x["planned_new_labels"]
+def _describe_labels(project):
+    extra = _more_labels(project)["planned_new_labels"] - project["planned_new_labels"]
     return f"Label {extra:,} more examples (double the labeled data)"
 
 
-def _mlops_missing(x):
-    return [key for key in ("has_monitoring", "has_versioning", "has_rollback") if not x[key]]
+def _mlops_missing(project):
+    return [key for key in ("has_monitoring", "has_versioning", "has_rollback") if not project[key]]
 
 
 CATALOGUE = (
     Lever(
         "more_labels",
         "Double the labeled data",
-        lambda x, prep: x["labeled_examples"] + x["planned_new_labels"] < 10**9 // 2,
+        lambda project, derived: (
+            project["labeled_examples"] + project["planned_new_labels"] < 10**9 // 2
+        ),
         _more_labels,
         _describe_labels,
     ),
     Lever(
         "add_senior",
         "Add a senior ML engineer",
-        lambda x, prep: x["senior_ml"] < 1000,
-        lambda x: {"senior_ml": x["senior_ml"] + 1},
-        lambda x: f"Add one experienced ML engineer ({x['senior_ml']} → {x['senior_ml'] + 1})",
+        lambda project, derived: project["senior_ml"] < 1000,
+        lambda project: {"senior_ml": project["senior_ml"] + 1},
+        lambda project: (
+            f"Add one experienced ML engineer ({project['senior_ml']} → {project['senior_ml'] + 1})"
+        ),
     ),
     Lever(
         "auto_stop",
         "Turn on auto-stop for training jobs",
-        lambda x, prep: not x["auto_stop"] and prep.gpu_hours * x["training_runs"] > 0,
-        lambda x: {"auto_stop": True},
-        lambda x: "Give every training job a hard runtime limit and a budget alert that kills it",
+        lambda project, derived: (
+            not project["auto_stop"] and derived.gpu_hours * project["training_runs"] > 0
+        ),
+        lambda project: {"auto_stop": True},
+        lambda project: (
+            "Give every training job a hard runtime limit and a budget alert that kills it"
+        ),
     ),
     Lever(
         "mlops",
         "Add monitoring, versioning and rollback",
-        lambda x, prep: bool(_mlops_missing(x)),
-        lambda x: dict.fromkeys(_mlops_missing(x), True),
-        lambda x: "Set up production monitoring, model versioning and one-step rollback",
+        lambda project, derived: bool(_mlops_missing(project)),
+        lambda project: dict.fromkeys(_mlops_missing(project), True),
+        lambda project: "Set up production monitoring, model versioning and one-step rollback",
     ),
     Lever(
         "retrain_monthly",
         "Retrain every month",
-        lambda x, prep: x["retrain_every_months"] != 1,
-        lambda x: {"retrain_every_months": 1},
-        lambda x: (
+        lambda project, derived: project["retrain_every_months"] != 1,
+        lambda project: {"retrain_every_months": 1},
+        lambda project: (
             "Retrain the model on fresh data every month"
             + (
                 ""
-                if x["retrain_every_months"] == 0
-                else f" instead of every {x['retrain_every_months']} months"
+                if project["retrain_every_months"] == 0
+                else f" instead of every {project['retrain_every_months']} months"
             )
         ),
     ),
     Lever(
         "domain_expert",
         "Bring in a domain expert",
-        lambda x, prep: not x["domain_expert"],
-        lambda x: {"domain_expert": True},
-        lambda x: "Have someone who knows the business work with the team",
+        lambda project, derived: not project["domain_expert"],
+        lambda project: {"domain_expert": True},
+        lambda project: "Have someone who knows the business work with the team",
     ),
     Lever(
         "anonymise",
         "Anonymise the personal data first",
-        lambda x, prep: x["personal_data"] and not x["anonymization_plan"],
-        lambda x: {"anonymization_plan": True},
-        lambda x: (
+        lambda project, derived: project["personal_data"] and not project["anonymization_plan"],
+        lambda project: {"anonymization_plan": True},
+        lambda project: (
             "Write and test a plan to anonymise or minimise the personal data before training"
         ),
     ),
     Lever(
         "batch_latency",
         "Cut scope to batch scoring",
-        lambda x, prep: x["latency"] != "batch",
-        lambda x: {"latency": "batch"},
-        lambda x: "Score in nightly batches first; make it real time in a later release",
+        lambda project, derived: project["latency"] != "batch",
+        lambda project: {"latency": "batch"},
+        lambda project: "Score in nightly batches first; make it real time in a later release",
     ),
 )
 
 
-def applicable(inputs: dict[str, Any], prep: Any) -> list[Lever]:
-    return [lever for lever in CATALOGUE if lever.applies(inputs, prep)]
+def applicable(inputs: dict[str, Any], derived: Any) -> list[Lever]:
+    return [lever for lever in CATALOGUE if lever.applies(inputs, derived)]
 
 
 def rank(result: dict[str, Any], outcomes: list[tuple[Lever, dict[str, float]]]) -> list[dict]:

@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import classifier, words
-from . import priors as P
+from . import classifier, priors, words
 
 RISK_KEYS = (
     "data_shortfall",
@@ -98,22 +97,26 @@ def _risk(key, likelihood, consequence, impact, explanation, mitigation) -> dict
     }
 
 
-def positive_name(x: dict[str, Any]) -> str:
-    return x["positive_class"] or "positive case"
+def positive_name(project: dict[str, Any]) -> str:
+    return project["positive_class"] or "positive case"
 
 
-def metric_words(x: dict[str, Any]) -> str:
-    name = positive_name(x)
+def metric_words(project: dict[str, Any]) -> str:
+    name = positive_name(project)
     return {
         "accuracy": "accuracy",
         "recall": f"recall (share of {name} caught)",
         "precision": f"precision (share of {name} alerts that are right)",
-    }[x["target_metric"]]
+    }[project["target_metric"]]
 
 
-def assess(x: dict[str, Any], prep: Any, a: dict[str, np.ndarray], result: dict[str, Any]):
+def assess(
+    project: dict[str, Any], derived: Any, trials: dict[str, np.ndarray], result: dict[str, Any]
+):
     """All risks that apply, most severe first."""
-    found = [risk for check in CHECKS if (risk := check(x, prep, a, result)) is not None]
+    found = [
+        risk for check in CHECKS if (risk := check(project, derived, trials, result)) is not None
+    ]
     order = {name: rank for rank, name in enumerate(SEVERITIES)}
     found.sort(
         key=lambda r: (
@@ -126,25 +129,25 @@ def assess(x: dict[str, Any], prep: Any, a: dict[str, np.ndarray], result: dict[
     return found
 
 
-def data_shortfall(x, prep, a, result):
-    have = x["labeled_examples"] + x["planned_new_labels"]
+def data_shortfall(project, derived, trials, result):
+    have = project["labeled_examples"] + project["planned_new_labels"]
     needed = result["labels_needed_p50"]
     if needed is None or needed <= have:
         return None
-    offline_cap = (1.0 - a["curve_floor"]) * (1.0 - a["missing_impact"])
-    capped = np.maximum(0.5, offline_cap * a["retention"])
-    reachable = classifier.metric(capped, x["target_metric"], prep.production_prevalence)
-    data_limited = (~a["meets_target"]) & (reachable >= x["target_value"])
+    offline_cap = (1.0 - trials["curve_floor"]) * (1.0 - trials["missing_impact"])
+    capped = np.maximum(0.5, offline_cap * trials["retention"])
+    reachable = classifier.metric(capped, project["target_metric"], derived.production_prevalence)
+    data_limited = (~trials["meets_target"]) & (reachable >= project["target_value"])
     ratio = needed / max(have, 1)
     extra = needed - have
-    label_cost = extra * prep.label_cost * np.mean(P.LABEL_QA_OVERHEAD)
-    label_weeks = extra / x["labels_per_week"]
+    label_cost = extra * derived.label_cost * np.mean(priors.LABEL_QA_OVERHEAD)
+    label_weeks = extra / project["labels_per_week"]
     return _risk(
         "data_shortfall",
         data_limited.mean(),
         _band(ratio, (1.1, 1.5, 3.0, 10.0)),
         f"You have {words.count(have)} labeled examples. For an even chance of "
-        f"{words.percent(x['target_value'])} {metric_words(x)}, you need about "
+        f"{words.percent(project['target_value'])} {metric_words(project)}, you need about "
         f"{words.count(needed)}. That is {words.times(ratio)} as many.",
         "Models get better with more labeled data, but the gains slow down. With too few "
         "labels, no model can reach the target (Hestness et al. 2017).",
@@ -154,21 +157,21 @@ def data_shortfall(x, prep, a, result):
     )
 
 
-def class_imbalance(x, prep, a, result):
-    training, production = x["positive_fraction"], prep.production_prevalence
+def class_imbalance(project, derived, trials, result):
+    training, production = project["positive_fraction"], derived.production_prevalence
     rarest = min(training, production)
     if rarest >= 0.2:
         return None
-    name = positive_name(x)
+    name = positive_name(project)
     majority = 1.0 - production
-    paradox = x["target_metric"] == "accuracy" and majority >= x["target_value"]
+    paradox = project["target_metric"] == "accuracy" and majority >= project["target_value"]
     recall = result["production_recall"]["p50"]
     precision = result["production_precision"]["p50"]
-    positives = (x["labeled_examples"] + x["planned_new_labels"]) * training
+    positives = (project["labeled_examples"] + project["planned_new_labels"]) * training
     if paradox:
         impact = (
             f'Always answering "not {name}" already scores {words.percent(majority)} accuracy. '
-            f"That meets the {words.percent(x['target_value'])} target, yet it catches no "
+            f"That meets the {words.percent(project['target_value'])} target, yet it catches no "
             f"{name} at all."
         )
         likelihood, consequence = 1.0, 5
@@ -178,7 +181,7 @@ def class_imbalance(x, prep, a, result):
             f"about {words.count(positives)} of them. It should catch {words.percent(recall)} "
             f"of them, and {words.percent(precision)} of its alerts should be right."
         )
-        likelihood = float(np.mean(a["production_recall"] < 0.5))
+        likelihood = float(np.mean(trials["production_recall"] < 0.5))
         consequence = _band(
             -np.log10(rarest), (-np.log10(0.2), -np.log10(0.05), -np.log10(0.01), -np.log10(0.002))
         )
@@ -195,14 +198,14 @@ def class_imbalance(x, prep, a, result):
     )
 
 
-def label_noise(x, prep, a, result):
-    noise = x["label_noise"]
+def label_noise(project, derived, trials, result):
+    noise = project["label_noise"]
     if noise < 0.05:
         return None
-    cap = x["achievable_score"] - P.LABEL_NOISE_ERROR_SHARE * noise
+    cap = project["achievable_score"] - priors.LABEL_NOISE_ERROR_SHARE * noise
     consequence = _band(noise, (0.05, 0.1, 0.2, 0.35))
     needed = classifier.balanced_needed(
-        x["target_metric"], x["target_value"], prep.production_prevalence
+        project["target_metric"], project["target_value"], derived.production_prevalence
     )
     if cap < needed:
         consequence += 1
@@ -212,7 +215,7 @@ def label_noise(x, prep, a, result):
         consequence,
         f"About {words.percent(noise)} of labels are wrong. That alone holds balanced "
         f"accuracy near {words.percent(cap)}. That is "
-        f"{words.points(P.LABEL_NOISE_ERROR_SHARE * noise)} below the best known approach.",
+        f"{words.points(priors.LABEL_NOISE_ERROR_SHARE * noise)} below the best known approach.",
         "A model learns the mistakes in its labels. Test sets used in research have 3.3% "
         "wrong labels on average (Northcutt et al. 2021).",
         "Have two people label the same 500 examples and compare. Write clear rules for the "
@@ -220,28 +223,36 @@ def label_noise(x, prep, a, result):
     )
 
 
-def missing_data(x, prep, a, result):
-    rate = x["missing_value_rate"]
-    joins_broken = not x["consistent_ids"] and x["source_systems"] > 1
-    if rate < 0.1 and not (x["missing_not_at_random"] and rate >= 0.02) and not joins_broken:
+def missing_data(project, derived, trials, result):
+    rate = project["missing_value_rate"]
+    joins_broken = not project["consistent_ids"] and project["source_systems"] > 1
+    if rate < 0.1 and not (project["missing_not_at_random"] and rate >= 0.02) and not joins_broken:
         return None
-    loss = a["offline"] / np.maximum(1e-9, 1.0 - a["missing_impact"]) * a["missing_impact"]
-    cleaning = float(np.mean(a["data_preparation"])) * (
+    loss = (
+        trials["offline"]
+        / np.maximum(1e-9, 1.0 - trials["missing_impact"])
+        * trials["missing_impact"]
+    )
+    cleaning = float(np.mean(trials["data_preparation"])) * (
         rate / (1 + rate)
-        + ((P.DATA_PREP_INCONSISTENT_IDS - 1) / P.DATA_PREP_INCONSISTENT_IDS if joins_broken else 0)
+        + (
+            (priors.DATA_PREP_INCONSISTENT_IDS - 1) / priors.DATA_PREP_INCONSISTENT_IDS
+            if joins_broken
+            else 0
+        )
     )
     consequence = _band(float(np.median(loss)), (0.01, 0.03, 0.05, 0.08))
-    consequence += int(x["missing_not_at_random"]) + int(joins_broken)
+    consequence += int(project["missing_not_at_random"]) + int(joins_broken)
     impact = f"{words.percent(rate)} of values are missing" + (
-        ", often for a reason." if x["missing_not_at_random"] else "."
+        ", often for a reason." if project["missing_not_at_random"] else "."
     )
     if joins_broken:
-        impact += f" Records no longer match across the {x['source_systems']} systems."
+        impact += f" Records no longer match across the {project['source_systems']} systems."
     impact += (
         f" This costs about {words.points(float(np.median(loss)))} of accuracy and "
         f"{words.person_weeks(cleaning)} of cleaning."
     )
-    likelihood = float(np.mean(loss >= 0.02)) if prep.pilot is None else 0.5
+    likelihood = float(np.mean(loss >= 0.02)) if derived.pilot is None else 0.5
     if joins_broken:
         likelihood = max(likelihood, 0.7)
     return _risk(
@@ -259,18 +270,18 @@ def missing_data(x, prep, a, result):
 
 
 def _mean_retention(shift: str) -> float:
-    alpha, beta = P.RETENTION_BETA[shift]
+    alpha, beta = priors.RETENTION_BETA[shift]
     return alpha / (alpha + beta)
 
 
-def sampling_bias(x, prep, a, result):
-    if x["representative_sample"]:
+def sampling_bias(project, derived, trials, result):
+    if project["representative_sample"]:
         return None
-    declared = _mean_retention(x["production_shift"])
-    effective = _mean_retention(prep.effective_shift)
+    declared = _mean_retention(project["production_shift"])
+    effective = _mean_retention(derived.effective_shift)
     offline = result["offline_score"]["p50"]
     lost = offline * (declared - effective)
-    if prep.effective_shift == x["production_shift"]:
+    if derived.effective_shift == project["production_shift"]:
         lost = offline * 0.05  # already the harshest shift; the funnel still adds its own gap
     return _risk(
         "sampling_bias",
@@ -278,7 +289,7 @@ def sampling_bias(x, prep, a, result):
         _band(lost, (0.01, 0.03, 0.06, 0.1)),
         "The training data leaves out part of the people the model will see. In production, "
         f"balanced accuracy may fall about {words.points(lost)} more, to about "
-        f"{words.percent(float(np.median(a['production_balanced'])))}.",
+        f"{words.percent(float(np.median(trials['production_balanced'])))}.",
         "A model trained only on those who passed a filter learns about them, not about "
         "everyone. The error shows up only after launch.",
         "Collect a sample from everyone, including those filtered out. Test on it before "
@@ -286,13 +297,13 @@ def sampling_bias(x, prep, a, result):
     )
 
 
-def production_shift(x, prep, a, result):
-    if prep.effective_shift == "same":
+def production_shift(project, derived, trials, result):
+    if derived.effective_shift == "same":
         return None
-    drop = a["offline"] - a["production_balanced"]
+    drop = trials["offline"] - trials["production_balanced"]
     median_drop = float(np.median(drop))
     offline = result["offline_score"]["p50"]
-    production = float(np.median(a["production_balanced"]))
+    production = float(np.median(trials["production_balanced"]))
     return _risk(
         "production_shift",
         float(np.mean(drop >= 0.05)),
@@ -308,23 +319,23 @@ def production_shift(x, prep, a, result):
     )
 
 
-def concept_drift(x, prep, a, result):
-    launch = a["production_accuracy"]
-    yearly_loss = a["yearly_loss"]
-    lost_year = float(np.median(a["production_balanced"] * yearly_loss))
-    plan_loss = float(np.median(launch - a["accuracy_12m"]))
-    if x["drift"] == "stable" and lost_year < 0.02:
+def concept_drift(project, derived, trials, result):
+    launch = trials["production_accuracy"]
+    yearly_loss = trials["yearly_loss"]
+    lost_year = float(np.median(trials["production_balanced"] * yearly_loss))
+    plan_loss = float(np.median(launch - trials["accuracy_12m"]))
+    if project["drift"] == "stable" and lost_year < 0.02:
         return None
     # The consequence is what the plan loses (its retraining cadence included); without
     # monitoring nobody sees the loss, which makes it worse.
-    consequence = _band(plan_loss, (0.005, 0.02, 0.04, 0.07)) + int(not x["has_monitoring"])
-    retrain = x["retrain_every_months"]
+    consequence = _band(plan_loss, (0.005, 0.02, 0.04, 0.07)) + int(not project["has_monitoring"])
+    retrain = project["retrain_every_months"]
     plan = {0: "no retraining", 1: "retraining every month"}.get(
         retrain, f"retraining every {retrain} months"
     )
-    every = "every month" if x["drift"] == "volatile" else "every 3 months"
-    at_launch = float(np.median(a["production_balanced"]))
-    year_end = float(np.median(np.maximum(0.5, a["production_balanced"] * (1 - yearly_loss))))
+    every = "every month" if project["drift"] == "volatile" else "every 3 months"
+    at_launch = float(np.median(trials["production_balanced"]))
+    year_end = float(np.median(np.maximum(0.5, trials["production_balanced"] * (1 - yearly_loss))))
     return _risk(
         "concept_drift",
         float(np.mean(yearly_loss >= 0.05)),
@@ -334,72 +345,73 @@ def concept_drift(x, prep, a, result):
         f"the first year averages {words.points(plan_loss)} below launch.",
         "The world keeps moving after launch. In a study of 32 data sets, 91% of models got "
         "worse over time (Vela et al. 2022)."
-        + (" Seasonal patterns come back every year." if x["drift"] == "seasonal" else ""),
+        + (" Seasonal patterns come back every year." if project["drift"] == "seasonal" else ""),
         f"Check accuracy on fresh labels every week. Retrain on recent data {every}. Keep "
         "last season's data so the model learns the seasons.",
     )
 
 
-def runaway_compute(x, prep, a, result):
-    if prep.gpu_hours * x["training_runs"] <= 0 or x["gpu_hourly_usd"] <= 0:
+def runaway_compute(project, derived, trials, result):
+    if derived.gpu_hours * project["training_runs"] <= 0 or project["gpu_hourly_usd"] <= 0:
         return None
-    one = P.RUNAWAY_HOURS * x["gpus_per_run"] * x["gpu_hourly_usd"]
-    likelihood = float(np.mean(a["runaway_jobs"] >= 1))
-    expected = float(np.mean(a["runaway_cost"]))
-    share = one / x["budget_usd"]
-    gpus = x["gpus_per_run"]
+    one = priors.RUNAWAY_HOURS * project["gpus_per_run"] * project["gpu_hourly_usd"]
+    likelihood = float(np.mean(trials["runaway_jobs"] >= 1))
+    expected = float(np.mean(trials["runaway_cost"]))
+    share = one / project["budget_usd"]
+    gpus = project["gpus_per_run"]
     return _risk(
         "runaway_compute",
         likelihood,
         _band(share, (0.001, 0.005, 0.01, 0.02)),
         f"A training job left running over a weekend costs about {words.usd(one)}. That is "
-        f"{gpus} GPU{'s' if gpus != 1 else ''} for 48 hours at {words.price(x['gpu_hourly_usd'])} "
-        f"an hour. Expected loss over the project: {words.usd(expected)}.",
+        f"{gpus} GPU{'s' if gpus != 1 else ''} for 48 hours at "
+        f"{words.price(project['gpu_hourly_usd'])} an hour. Expected loss over the project: "
+        f"{words.usd(expected)}.",
         "Without a hard stop, a crashed notebook or a forgotten job keeps every GPU busy "
         "until someone notices. How often this happens is an assumption: once in 20 months "
         "of work.",
         "Turn on auto-stop. Give every training job a time limit. Shut down idle notebooks. "
         "Set a budget alert that stops jobs past a daily limit."
-        if not x["auto_stop"]
+        if not project["auto_stop"]
         else "Keep auto-stop on for every job, even quick tests. Review GPU spend every week.",
     )
 
 
-def budget_overrun(x, prep, a, result):
+def budget_overrun(project, derived, trials, result):
     probability = 1.0 - result["probability"]["within_budget"]
     cost = result["cost_usd"]
     if probability < 0.05:
         return None
-    overrun = cost["p80"] / x["budget_usd"] - 1.0
+    overrun = cost["p80"] / project["budget_usd"] - 1.0
     driver = _top_driver(result, "cost_usd")
     return _risk(
         "budget_overrun",
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
         f"{words.capital(words.chance_of(probability))} of costing more than "
-        f"{words.usd(x['budget_usd'])}. In the worst 1 in 10 cases, it costs "
+        f"{words.usd(project['budget_usd'])}. In the worst 1 in 10 cases, it costs "
         f"{words.usd(cost['p90'])} or more.",
         "Most IT projects overrun: by 27% on average, and one in six by about 200% "
         "(Flyvbjerg and Budzier 2011)."
         + (f" Here, the biggest source of doubt is {driver}." if driver else ""),
-        f"Keep a reserve of at least {words.usd(max(0.0, cost['p80'] - x['budget_usd']))}, "
+        f"Keep a reserve of at least {words.usd(max(0.0, cost['p80'] - project['budget_usd']))}, "
         "or cut scope. Compare spend with this estimate at every check-in.",
     )
 
 
-def schedule_overrun(x, prep, a, result):
+def schedule_overrun(project, derived, trials, result):
     probability = 1.0 - result["probability"]["by_deadline"]
     duration = result["duration_weeks"]
     if probability < 0.05:
         return None
-    overrun = duration["p80"] / x["deadline_weeks"] - 1.0
+    overrun = duration["p80"] / project["deadline_weeks"] - 1.0
     driver = _top_driver(result, "duration_weeks")
     return _risk(
         "schedule_overrun",
         probability,
         _band(overrun, (0.0, 0.1, 0.25, 0.5)),
         f"{words.capital(words.chance_of(probability))} of missing the "
-        f"{words.deadline(x['deadline_weeks'])} deadline. Most likely it takes "
+        f"{words.deadline(project['deadline_weeks'])} deadline. Most likely it takes "
         f"{words.weeks(duration['p50'])}. In the worst 1 in 10 cases, it takes "
         f"{words.weeks(duration['p90'])}.",
         "Plans slip with effort, hiring and labeling. One IT project in six runs about 70% "
@@ -410,16 +422,16 @@ def schedule_overrun(x, prep, a, result):
     )
 
 
-def talent_ramp_up(x, prep, a, result):
-    juniors, seniors, open_ = x["junior_ml"], x["senior_ml"], x["open_positions"]
+def talent_ramp_up(project, derived, trials, result):
+    juniors, seniors, open_ = project["junior_ml"], project["senior_ml"], project["open_positions"]
     ml = juniors + seniors
     if ml == 0 or (juniors == 0 and open_ == 0):
         return None
     senior_share = seniors / ml
     if senior_share >= 0.5 and open_ == 0:
         return None
-    slower = (P.SKILL_BASE - P.SKILL_SENIOR_SHARE_GAIN * senior_share) / (
-        P.SKILL_BASE - P.SKILL_SENIOR_SHARE_GAIN
+    slower = (priors.SKILL_BASE - priors.SKILL_SENIOR_SHARE_GAIN * senior_share) / (
+        priors.SKILL_BASE - priors.SKILL_SENIOR_SHARE_GAIN
     ) - 1.0
     consequence = 5 if seniors == 0 else _band(1 - senior_share, (0.0, 0.5, 0.67, 0.9))
     return _risk(
@@ -437,14 +449,21 @@ def talent_ramp_up(x, prep, a, result):
     )
 
 
-def attrition(x, prep, a, result):
-    people = x["senior_ml"] + x["junior_ml"] + x["data_engineers"] + x["open_positions"]
-    probability = float(np.mean(a["departures"] >= 0.5))
+def attrition(project, derived, trials, result):
+    people = (
+        project["senior_ml"]
+        + project["junior_ml"]
+        + project["data_engineers"]
+        + project["open_positions"]
+    )
+    probability = float(np.mean(trials["departures"] >= 0.5))
     if probability < 0.1:
         return None
-    consequence = {"below": 4, "at": 3, "above": 2}[x["pay_vs_market"]] + int(people <= 2)
-    rate = P.ATTRITION_PER_YEAR[x["pay_vs_market"]]
-    pay = {"below": "below-market", "at": "market", "above": "above-market"}[x["pay_vs_market"]]
+    consequence = {"below": 4, "at": 3, "above": 2}[project["pay_vs_market"]] + int(people <= 2)
+    rate = priors.ATTRITION_PER_YEAR[project["pay_vs_market"]]
+    pay = {"below": "below-market", "at": "market", "above": "above-market"}[
+        project["pay_vs_market"]
+    ]
     return _risk(
         "attrition",
         probability,
@@ -459,15 +478,15 @@ def attrition(x, prep, a, result):
     )
 
 
-def hiring(x, prep, a, result):
-    open_ = x["open_positions"]
+def hiring(project, derived, trials, result):
+    open_ = project["open_positions"]
     if open_ == 0:
         return None
-    team = open_ + x["senior_ml"] + x["junior_ml"] + x["data_engineers"]
-    arrival = float(np.median(a["hire_arrival"]))
+    team = open_ + project["senior_ml"] + project["junior_ml"] + project["data_engineers"]
+    arrival = float(np.median(trials["hire_arrival"]))
     return _risk(
         "hiring",
-        float(np.mean(a["hire_arrival"] > 0.25 * x["deadline_weeks"])),
+        float(np.mean(trials["hire_arrival"] > 0.25 * project["deadline_weeks"])),
         _band(open_ / team, (0.0, 0.15, 0.3, 0.5)),
         f"{open_} open position{'s' if open_ != 1 else ''}. New people will likely start "
         f"after about {words.weeks(arrival)}. They then need 3 to 9 months to reach full "
@@ -479,16 +498,16 @@ def hiring(x, prep, a, result):
     )
 
 
-def explainability(x, prep, a, result):
-    if not prep.needs_explainability:
+def explainability(project, derived, trials, result):
+    if not derived.needs_explainability:
         return None
-    consequence = 3 + int(x["approach"] != "classical")
-    work = P.GOVERNANCE_EXPLAINABILITY + P.MODELING_MEDIAN[x["approach"]] * (
-        P.MODELING_EXPLAINABILITY - 1
+    consequence = 3 + int(project["approach"] != "classical")
+    work = priors.GOVERNANCE_EXPLAINABILITY + priors.MODELING_MEDIAN[project["approach"]] * (
+        priors.MODELING_EXPLAINABILITY - 1
     )
     return _risk(
         "explainability",
-        0.6 if prep.regulated else 0.4,
+        0.6 if derived.regulated else 0.4,
         consequence,
         f"Explaining decisions adds {words.person_weeks(work)} of work. It also rules out "
         "models that cannot explain themselves. A model that passes every test can still "
@@ -500,14 +519,14 @@ def explainability(x, prep, a, result):
     )
 
 
-def bias_fairness(x, prep, a, result):
-    decides, historical = x["decisions_about_people"], x["historical_labels"]
+def bias_fairness(project, derived, trials, result):
+    decides, historical = project["decisions_about_people"], project["historical_labels"]
     if not (decides or historical):
         return None
     consequence = 5 if decides and historical else (4 if decides else 3)
-    consequence += int(x["domain"] == "hiring")
+    consequence += int(project["domain"] == "hiring")
     likelihood = 0.8 if decides and historical else 0.5
-    audit = P.GOVERNANCE_FAIRNESS_AUDIT
+    audit = priors.GOVERNANCE_FAIRNESS_AUDIT
     if historical:
         impact = (
             "Labels come from past human decisions. The model will learn any bias in them and "
@@ -534,15 +553,15 @@ def bias_fairness(x, prep, a, result):
     )
 
 
-def privacy(x, prep, a, result):
-    if not x["personal_data"]:
+def privacy(project, derived, trials, result):
+    if not project["personal_data"]:
         return None
-    planned = x["anonymization_plan"]
-    breach = 9.77e6 if x["domain"] == "healthcare" else 4.88e6
+    planned = project["anonymization_plan"]
+    breach = 9.77e6 if project["domain"] == "healthcare" else 4.88e6
     return _risk(
         "privacy",
-        0.03 if planned else P.DATASET_SCRAPPED_PROBABILITY,
-        5 if x["domain"] in ("healthcare", "finance") else 4,
+        0.03 if planned else priors.DATASET_SCRAPPED_PROBABILITY,
+        5 if project["domain"] in ("healthcare", "finance") else 4,
         (
             "A breach of the training data would cost about "
             f"{words.usd(breach)} on average"
@@ -550,7 +569,7 @@ def privacy(x, prep, a, result):
                 "."
                 if planned
                 else f". Without a plan to anonymise it, there is "
-                f"{words.chance_of(P.DATASET_SCRAPPED_PROBABILITY)} that a data set must be "
+                f"{words.chance_of(priors.DATASET_SCRAPPED_PROBABILITY)} that a data set must be "
                 "thrown out late. Then half of the data work and labeling must be redone."
             )
         ),
@@ -562,25 +581,27 @@ def privacy(x, prep, a, result):
     )
 
 
-def deployment_readiness(x, prep, a, result):
+def deployment_readiness(project, derived, trials, result):
     names = {
         "has_monitoring": "monitoring",
         "has_versioning": "versioning",
         "has_rollback": "rollback",
         "has_retraining_pipeline": "automated retraining",
     }
-    missing = [label for key, label in names.items() if not x[key]]
-    if not missing and x["shipped_ml_before"]:
+    missing = [label for key, label in names.items() if not project[key]]
+    if not missing and project["shipped_ml_before"]:
         return None
-    extra = P.DEPLOYMENT_PER_MISSING_CAPABILITY * len(missing)
-    decay = float(np.mean(a["production_balanced"] * a["yearly_loss"] >= 0.03))
+    extra = priors.DEPLOYMENT_PER_MISSING_CAPABILITY * len(missing)
+    decay = float(np.mean(trials["production_balanced"] * trials["yearly_loss"] >= 0.03))
     likelihood = max(
-        0.1 * len(missing) + 0.2 * (not x["shipped_ml_before"]),
-        decay if not x["has_monitoring"] else 0.0,
+        0.1 * len(missing) + 0.2 * (not project["shipped_ml_before"]),
+        decay if not project["has_monitoring"] else 0.0,
     )
-    core_missing = sum(not x[key] for key in ("has_monitoring", "has_versioning", "has_rollback"))
-    consequence = 1 + core_missing + int(not x["shipped_ml_before"])
-    effort = float(np.median(a["deployment"]))
+    core_missing = sum(
+        not project[key] for key in ("has_monitoring", "has_versioning", "has_rollback")
+    )
+    consequence = 1 + core_missing + int(not project["shipped_ml_before"])
+    effort = float(np.median(trials["deployment"]))
     listed = ", ".join(missing) if missing else "none"
     return _risk(
         "deployment_readiness",
@@ -596,18 +617,18 @@ def deployment_readiness(x, prep, a, result):
     )
 
 
-def legacy_integration(x, prep, a, result):
-    systems = x["legacy_systems"]
-    if systems == 0 or (x["legacy_api"] == "documented" and systems < 3):
+def legacy_integration(project, derived, trials, result):
+    systems = project["legacy_systems"]
+    if systems == 0 or (project["legacy_api"] == "documented" and systems < 3):
         return None
-    integration = a["integration"]
+    integration = trials["integration"]
     share = result["phase_share"]["integration"]
-    likelihood = {"documented": 0.2, "poor": 0.4, "undocumented": 0.8}[x["legacy_api"]]
+    likelihood = {"documented": 0.2, "poor": 0.4, "undocumented": 0.8}[project["legacy_api"]]
     quality = {
         "documented": "documented",
         "poor": "poorly documented",
         "undocumented": "undocumented",
-    }[x["legacy_api"]]
+    }[project["legacy_api"]]
     p50, p90 = np.quantile(integration, [0.5, 0.9])
     return _risk(
         "legacy_integration",
@@ -623,18 +644,18 @@ def legacy_integration(x, prep, a, result):
     )
 
 
-def regulatory(x, prep, a, result):
-    if not prep.regulated:
+def regulatory(project, derived, trials, result):
+    if not derived.regulated:
         return None
-    low, high = P.REGULATORY_REVIEW_WEEKS
-    fees_low, fees_high = P.COMPLIANCE_USD
+    low, high = priors.REGULATORY_REVIEW_WEEKS
+    fees_low, fees_high = priors.COMPLIANCE_USD
     return _risk(
         "regulatory",
         0.9,
         3,
         f"Review adds {low:.0f} to {high:.0f} weeks at the end. Fees add "
         f"{words.usd(fees_low)} to {words.usd(fees_high)}. Compliance work adds "
-        f"{words.person_weeks(P.GOVERNANCE_REGULATORY)}.",
+        f"{words.person_weeks(priors.GOVERNANCE_REGULATORY)}.",
         "High-risk AI systems under the EU AI Act need a formal review. It takes an estimated "
         "268 to 536 hours once, plus 104 to 208 hours a year.",
         "Involve compliance in the first month. Keep the papers the review needs as you "
@@ -642,14 +663,14 @@ def regulatory(x, prep, a, result):
     )
 
 
-def expectation_gap(x, prep, a, result):
-    duration_ratio = result["duration_weeks"]["p50"] / x["deadline_weeks"]
-    cost_ratio = result["cost_usd"]["p50"] / x["budget_usd"]
+def expectation_gap(project, derived, trials, result):
+    duration_ratio = result["duration_weeks"]["p50"] / project["deadline_weeks"]
+    cost_ratio = result["cost_usd"]["p50"] / project["budget_usd"]
     metric = result["production_metric"]["p50"]
-    gap = x["target_value"] - metric
+    gap = project["target_value"] - metric
     reachable = np.isfinite(
         classifier.balanced_needed(
-            x["target_metric"], x["target_value"], prep.production_prevalence
+            project["target_metric"], project["target_value"], derived.production_prevalence
         )
     )
     if duration_ratio <= 1.25 and cost_ratio <= 1.25 and gap <= 0.02 and reachable:
@@ -663,18 +684,18 @@ def expectation_gap(x, prep, a, result):
     if duration_ratio > 1.25:
         parts.append(
             f"it most likely takes {words.weeks(result['duration_weeks']['p50'])}, against a "
-            f"{words.deadline(x['deadline_weeks'])} deadline ({words.times(duration_ratio)} "
+            f"{words.deadline(project['deadline_weeks'])} deadline ({words.times(duration_ratio)} "
             "longer)."
         )
     if cost_ratio > 1.25:
         parts.append(
             f"it costs {words.usd(result['cost_usd']['p50'])}, against a "
-            f"{words.usd(x['budget_usd'])} budget."
+            f"{words.usd(project['budget_usd'])} budget."
         )
     if gap > 0.02 or not reachable:
         parts.append(
-            f"it reaches about {words.percent(metric)} {metric_words(x)}, against the "
-            f"{words.percent(x['target_value'])} expected."
+            f"it reaches about {words.percent(metric)} {metric_words(project)}, against the "
+            f"{words.percent(project['target_value'])} expected."
         )
     impact = "As planned, " + parts[0] + "".join(" " + words.capital(p) for p in parts[1:])
     return _risk(

@@ -40,11 +40,15 @@ class Comparison:
 def trials_of(name: str) -> dict[str, np.ndarray]:
     """Every per-trial array of the named validation input, all chunks joined."""
     with (INPUT_FOLDER / name).open(encoding="utf-8") as handle:
-        x = normalise(json.load(handle))
-    prep = model.prepare(x)
+        project = normalise(json.load(handle))
+    derived = model.derive(project)
     chunks = [
-        model.simulate(x, prep, Draws(x["seed"], chunk, min(CHUNK_TRIALS, x["trials"] - start)))
-        for chunk, start in enumerate(range(0, x["trials"], CHUNK_TRIALS))
+        model.simulate(
+            project,
+            derived,
+            Draws(project["seed"], chunk, min(CHUNK_TRIALS, project["trials"] - start)),
+        )
+        for chunk, start in enumerate(range(0, project["trials"], CHUNK_TRIALS))
     ]
     return {
         key: np.concatenate([chunk[key] for chunk in chunks])

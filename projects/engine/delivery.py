@@ -1,0 +1,395 @@
+"""Effort, calendar time and cost, one chunk of trials at a time (MODEL.md §4.1 to §4.3).
+
+Every function here is vectorised over trials (arrays of shape `(trials,)`, or `(rows, trials)`
+for people and legacy systems); nothing loops over trials in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.special import ndtri
+
+from . import priors
+from .draws import Draws, between, lognormal
+
+if TYPE_CHECKING:
+    from .model import Derived
+
+MAX_COHORTS = 16  # people per role simulated one by one; larger roles as equal cohorts
+# Calendar weeks are capped here (about 19,000 years): beyond it "never" is the honest answer,
+# and the cap keeps every number finite.
+MAX_WEEKS = 1e6
+
+
+def effort(project: dict[str, Any], derived: Derived, draws: Draws) -> dict[str, np.ndarray]:
+    """Person-weeks per phase, already multiplied by skill and the reference-class tail."""
+    n = draws.size
+    data_median = (
+        priors.DATA_PREP_MEDIAN
+        * (1 + priors.DATA_PREP_PER_EXTRA_SYSTEM * (project["source_systems"] - 1))
+        * (1 + project["missing_value_rate"])
+        * (priors.DATA_PREP_INCONSISTENT_IDS if not project["consistent_ids"] else 1.0)
+        * (priors.DATA_PREP_NOT_REPRESENTATIVE if not project["representative_sample"] else 1.0)
+    )
+    data_preparation = lognormal(data_median, priors.PHASE_SIGMA, draws.normal("effort.data"))
+    scrapped = np.zeros(n, dtype=bool)
+    if project["personal_data"] and not project["anonymization_plan"]:
+        scrapped = draws.uniform("event.dataset_scrapped") < priors.DATASET_SCRAPPED_PROBABILITY
+        data_preparation = data_preparation * np.where(
+            scrapped, 1 + priors.DATASET_SCRAPPED_REDO, 1
+        )
+
+    modeling_median = priors.MODELING_MEDIAN[project["approach"]] * (
+        priors.MODELING_EXPLAINABILITY if derived.needs_explainability else 1.0
+    )
+    modeling = lognormal(modeling_median, priors.PHASE_SIGMA, draws.normal("effort.modeling"))
+
+    missing = sum(
+        not project[key]
+        for key in ("has_monitoring", "has_versioning", "has_rollback", "has_retraining_pipeline")
+    )
+    deployment_median = (
+        priors.DEPLOYMENT_MEDIAN
+        * (1 + priors.DEPLOYMENT_PER_MISSING_CAPABILITY * missing)
+        * priors.LATENCY_FACTOR[project["latency"]]
+        * (priors.FIRST_ML_DEPLOYMENT if not project["shipped_ml_before"] else 1.0)
+    )
+    deployment = lognormal(deployment_median, priors.PHASE_SIGMA, draws.normal("effort.deployment"))
+
+    integration = np.zeros(n)
+    if project["legacy_systems"]:
+        per_system = draws.normal_rows("effort.integration", project["legacy_systems"])
+        median = priors.INTEGRATION_MEDIAN[project["legacy_api"]]
+        integration = lognormal(median, priors.INTEGRATION_SIGMA, per_system).sum(axis=0)
+
+    governance = np.zeros(n)
+    for applies, median, sigma, name in (
+        (
+            derived.needs_explainability,
+            priors.GOVERNANCE_EXPLAINABILITY,
+            priors.PHASE_SIGMA,
+            "explain",
+        ),
+        (
+            project["decisions_about_people"],
+            priors.GOVERNANCE_FAIRNESS_AUDIT,
+            priors.PHASE_SIGMA,
+            "fairness",
+        ),
+        (project["personal_data"], priors.GOVERNANCE_PRIVACY, priors.PHASE_SIGMA, "privacy"),
+        (
+            derived.regulated,
+            priors.GOVERNANCE_REGULATORY,
+            priors.GOVERNANCE_REGULATORY_SIGMA,
+            "regulatory",
+        ),
+    ):
+        if applies:
+            governance = governance + lognormal(median, sigma, draws.normal(f"effort.{name}"))
+
+    ml_engineers = project["senior_ml"] + project["junior_ml"]
+    senior_share = project["senior_ml"] / ml_engineers if ml_engineers else 0.0
+    skill = (priors.SKILL_BASE - priors.SKILL_SENIOR_SHARE_GAIN * senior_share) * (
+        priors.NO_DOMAIN_EXPERT if not project["domain_expert"] else 1.0
+    )
+    black_swan = draws.uniform("tail.black_swan") < priors.BLACK_SWAN_PROBABILITY
+    tail = np.where(
+        black_swan,
+        lognormal(priors.BLACK_SWAN_MEDIAN, priors.BLACK_SWAN_SIGMA, draws.normal("tail.size")),
+        1.0,
+    )
+    multiplier = skill * tail
+    phases = {
+        "data_preparation": data_preparation * multiplier,
+        "modeling": modeling * multiplier,
+        "deployment": deployment * multiplier,
+        "integration": integration * multiplier,
+        "governance": governance * multiplier,
+    }
+    total = sum(phases.values())
+    return {**phases, "effort": total, "tail": tail, "scrapped": scrapped}
+
+
+@dataclass
+class Team:
+    """Cohorts of people, arrays of shape (rows, trials); weight is people per row."""
+
+    weight: np.ndarray
+    start: np.ndarray
+    speed0: np.ndarray
+    ramp: np.ndarray
+    leave: np.ndarray
+    rejoin: np.ndarray
+    reramp: np.ndarray
+    hired_arrival: np.ndarray | None  # when open positions are filled, (rows, trials)
+
+    def subset(self, trials: np.ndarray) -> Team:
+        if trials.size == self.leave.shape[1]:
+            return self
+        return Team(
+            weight=self.weight,
+            hired_arrival=None,
+            **{
+                key: getattr(self, key)[:, trials]
+                for key in ("start", "speed0", "ramp", "leave", "rejoin", "reramp")
+            },
+        )
+
+    def work_done(self, t: np.ndarray) -> np.ndarray:
+        """Person-weeks delivered by week t (cumulative capacity)."""
+        first = _cumulative(np.minimum(t, self.leave) - self.start, self.speed0, self.ramp)
+        replacement = _cumulative(t - self.rejoin, priors.NEW_HIRE_START_SPEED, self.reramp)
+        return np.einsum("r,rn->n", self.weight, first + replacement)
+
+    def speed(self, t: np.ndarray) -> np.ndarray:
+        first = np.where(t < self.leave, _speed(t - self.start, self.speed0, self.ramp), 0.0)
+        replacement = _speed(t - self.rejoin, priors.NEW_HIRE_START_SPEED, self.reramp)
+        return np.einsum("r,rn->n", self.weight, first + replacement)
+
+    def employed_weeks(self, t: np.ndarray) -> np.ndarray:
+        first = np.clip(np.minimum(t, self.leave) - self.start, 0.0, None)
+        replacement = np.clip(t - self.rejoin, 0.0, None)
+        return np.einsum("r,rn->n", self.weight, first + replacement)
+
+    def departures(self, t: np.ndarray) -> np.ndarray:
+        return np.einsum("r,rn->n", self.weight, (self.leave < t).astype(float))
+
+
+def _cumulative(elapsed, speed0, ramp):
+    u = np.clip(elapsed, 0.0, None)
+    ramping = speed0 * u + (1.0 - speed0) * u * u / (2.0 * ramp)
+    ramped = ramp * (1.0 + speed0) / 2.0 + (u - ramp)
+    return np.where(u < ramp, ramping, ramped)
+
+
+def _speed(elapsed, speed0, ramp):
+    rising = speed0 + (1.0 - speed0) * np.clip(elapsed, 0.0, None) / ramp
+    return np.where(elapsed <= 0, 0.0, np.minimum(rising, 1.0))
+
+
+def build_team(project: dict[str, Any], draws: Draws) -> Team:
+    n = draws.size
+    leave_rate = priors.ATTRITION_PER_YEAR[project["pay_vs_market"]] / 52.0
+    parts: dict[str, list[np.ndarray]] = {key: [] for key in Team.__dataclass_fields__}
+    hired = []
+    low, high = priors.NEW_HIRE_RAMP_WEEKS
+    for role, count in (
+        ("senior", project["senior_ml"]),
+        ("data_engineer", project["data_engineers"]),
+        ("junior", project["junior_ml"]),
+        ("open", project["open_positions"]),
+    ):
+        if not count:
+            continue
+        rows = min(count, MAX_COHORTS)
+        shape = (rows, n)
+        if role == "open":
+            start = lognormal(
+                priors.HIRING_DELAY_MEDIAN_WEEKS,
+                priors.HIRING_DELAY_SIGMA,
+                draws.normal_rows("hire", rows),
+            )
+            speed0 = np.full(shape, priors.NEW_HIRE_START_SPEED)
+            ramp = between(low, high, draws.uniform_rows("hire.ramp", rows))
+            hired.append(start)
+        else:
+            start = np.zeros(shape)
+            speed0 = np.full(shape, priors.JUNIOR_START_SPEED if role == "junior" else 1.0)
+            ramp = np.full(shape, priors.JUNIOR_RAMP_WEEKS if role == "junior" else 1e-9)
+        leave = start + draws.exponential_rows(f"leave.{role}", rows) / leave_rate
+        rejoin = leave + lognormal(
+            priors.HIRING_DELAY_MEDIAN_WEEKS,
+            priors.HIRING_DELAY_SIGMA,
+            draws.normal_rows(f"rehire.{role}", rows),
+        )
+        reramp = between(low, high, draws.uniform_rows(f"rehire.ramp.{role}", rows))
+        parts["weight"].append(np.full(rows, count / rows))
+        for key, value in (
+            ("start", start),
+            ("speed0", speed0),
+            ("ramp", ramp),
+            ("leave", leave),
+            ("rejoin", rejoin),
+            ("reramp", reramp),
+        ):
+            parts[key].append(value)
+    arrays = {key: np.concatenate(value) for key, value in parts.items() if key != "hired_arrival"}
+    return Team(**arrays, hired_arrival=np.concatenate(hired) if hired else None)
+
+
+def time_to_deliver(team: Team, work: np.ndarray) -> np.ndarray:
+    """First week at which the team's cumulative capacity covers `work` person-weeks.
+
+    Safeguarded Newton on a piecewise quadratic: exact within a linear stretch, bisection
+    where a departure leaves the team with no speed. Each round works only on the trials that
+    have not converged yet.
+    """
+    people = team.weight.sum()
+    low = np.zeros_like(work)
+    high = work / people * 2.0 + 60.0
+    pending = np.arange(work.size)
+    for _ in range(64):
+        short = team.subset(pending).work_done(high[pending]) < work[pending]
+        if not short.any():
+            break
+        pending = pending[short]
+        low[pending] = high[pending]
+        high[pending] *= 2.0
+    guess = np.clip(work / people + 4.0, low, high)
+    pending = np.arange(work.size)
+    for _ in range(80):
+        part = team.subset(pending)
+        t = guess[pending]
+        gap = part.work_done(t) - work[pending]
+        lo = np.where(gap < 0, t, low[pending])
+        hi = np.where(gap >= 0, t, high[pending])
+        speed = part.speed(t)
+        step = np.divide(gap, speed, out=np.zeros_like(gap), where=speed > 0)
+        newton = t - step
+        usable = (speed > 0) & (newton >= lo) & (newton <= hi)
+        following = np.where(usable, newton, (lo + hi) / 2.0)
+        low[pending], high[pending], guess[pending] = lo, hi, following
+        moving = np.abs(following - t) > 1e-3
+        if not moving.any():
+            break
+        pending = pending[moving]
+    return guess
+
+
+def conditioned_above(values: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Each value redrawn from the distribution of `values` above its own floor.
+
+    A trial keeps its rank: the quantile u of the unconditioned draw becomes the quantile
+    F(floor) + u (1 - F(floor)) of the same distribution, so common random numbers survive.
+    """
+    n = values.size
+    ordered = np.sort(values)
+    rank = np.empty(n)
+    rank[np.argsort(values, kind="stable")] = (np.arange(n) + 0.5) / n
+    below = np.searchsorted(ordered, floor, side="right") / n
+    wanted = below + rank * (1.0 - below)
+    redrawn = ordered[np.minimum((wanted * n).astype(np.intp), n - 1)]
+    # Past the largest draw the project is nearly done: a little work is left.
+    return np.maximum(redrawn, floor * 1.02 + 0.1)
+
+
+def _poisson_quantile(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Poisson draws by inversion, so a larger mean never gives fewer events (same uniform)."""
+    count = np.zeros_like(mean)
+    small = mean <= 50.0
+    term = np.exp(-np.where(small, mean, 0.0))
+    cdf = term.copy()
+    pending = small & (uniform > cdf)
+    k = 0
+    while pending.any() and k < 200:
+        k += 1
+        count = np.where(pending, count + 1, count)
+        term = term * mean / k
+        cdf = cdf + term
+        pending = pending & (uniform > cdf)
+    large = np.maximum(
+        0.0, np.round(mean + np.sqrt(mean) * ndtri(np.clip(uniform, 1e-12, 1 - 1e-12)))
+    )
+    return np.where(small, count, large)
+
+
+def simulate(
+    project: dict[str, Any], derived: Derived, draws: Draws, progress: dict[str, Any] | None = None
+) -> dict[str, np.ndarray]:
+    """Effort, calendar weeks and cost for one chunk; `progress` re-estimates from a check-in."""
+    out = effort(project, derived, draws)
+    team = build_team(project, draws)
+    elapsed = 0.0
+    left = np.ones(draws.size)  # share of the total effort still to do
+    labels_left = project["planned_new_labels"]
+    if progress is not None:
+        elapsed = progress["weeks_elapsed"]
+        if progress["people_now"] is not None:
+            team.weight = team.weight * progress["people_now"] / team.weight.sum()
+        # The team has delivered its capacity so far; the project is not finished, so the
+        # total effort is drawn from its distribution above what is already done.
+        done = team.work_done(np.full(draws.size, elapsed))
+        total = conditioned_above(out["effort"], done)
+        left = (total - done) / total
+        scale = total / out["effort"]
+        for phase in ("data_preparation", "modeling", "deployment", "integration", "governance"):
+            out[phase] = out[phase] * scale
+        out["effort"] = total
+        labels_left = max(0, project["planned_new_labels"] - progress["labels_done"])
+    working_weeks = time_to_deliver(team, out["effort"])
+
+    labeling_load = np.where(out["scrapped"], 1 + priors.DATASET_SCRAPPED_REDO, 1.0)
+    throughput = lognormal(
+        project["labels_per_week"],
+        priors.LABELING_THROUGHPUT_SIGMA,
+        draws.normal("labeling.throughput"),
+    )
+    labeling_weeks = np.zeros(draws.size)  # nothing to label takes no time, whatever the pace
+    if labels_left:
+        with np.errstate(over="ignore", divide="ignore"):  # a near-zero pace means "never"
+            labeling_weeks = np.minimum(labels_left * labeling_load / throughput, MAX_WEEKS)
+    modelers = (
+        project["senior_ml"] + project["junior_ml"] + project["open_positions"] or team.weight.sum()
+    )
+    modeling_tail = priors.MODELING_TAIL_SHARE * out["modeling"] * left / modelers
+    duration = np.maximum(working_weeks, elapsed + labeling_weeks + modeling_tail)
+    review = np.zeros_like(duration)
+    if derived.regulated:
+        review = between(*priors.REGULATORY_REVIEW_WEEKS, draws.uniform("regulatory.review"))
+    duration = duration + review
+    months_left = (duration - elapsed) / priors.WEEKS_PER_MONTH
+
+    employed = team.employed_weeks(duration)
+    if elapsed:
+        employed = employed - team.employed_weeks(np.full(draws.size, elapsed))
+    people_cost = employed * project["monthly_cost_per_person_usd"] / priors.WEEKS_PER_MONTH
+    labeling_cost = (
+        labels_left
+        * derived.label_cost
+        * labeling_load
+        * between(*priors.LABEL_QA_OVERHEAD, draws.uniform("labeling.qa"))
+    )
+    gpu_price = project["gpus_per_run"] * project["gpu_hourly_usd"]
+    planned_gpu_hours = project["training_runs"] * derived.gpu_hours
+    compute_overrun = draws.normal("compute.overrun")
+    waste = draws.beta("compute.waste", *priors.CLOUD_WASTE_BETA)
+    compute_cost = (
+        planned_gpu_hours * gpu_price * np.exp(priors.COMPUTE_SIGMA * compute_overrun) / (1 - waste)
+    ) * left
+    runaway_jobs = np.zeros_like(duration)
+    if planned_gpu_hours > 0 and gpu_price > 0:
+        rate = priors.RUNAWAY_PER_MONTH[project["auto_stop"]]
+        runaway_jobs = _poisson_quantile(draws.uniform("compute.runaway"), rate * months_left)
+    runaway_cost = runaway_jobs * priors.RUNAWAY_HOURS * gpu_price
+    compliance_cost = np.zeros_like(duration)
+    if derived.regulated:
+        compliance_cost = between(*priors.COMPLIANCE_USD, draws.uniform("compliance.fees"))
+    spent = progress["spent_usd"] if progress is not None else 0.0
+    cost = spent + people_cost + labeling_cost + compute_cost + runaway_cost + compliance_cost
+
+    out.update(
+        duration=duration,
+        working_weeks=working_weeks,
+        labeling_weeks=labeling_weeks,
+        throughput=throughput,
+        review=review,
+        cost=cost,
+        people_cost=people_cost,
+        labeling_cost=labeling_cost,
+        compute_cost=compute_cost,
+        runaway_jobs=runaway_jobs,
+        runaway_cost=runaway_cost,
+        compliance_cost=compliance_cost,
+        compute_overrun=compute_overrun,
+        waste=waste,
+        departures=team.departures(duration),
+        hire_arrival=(
+            team.hired_arrival.mean(axis=0)
+            if team.hired_arrival is not None
+            else np.zeros_like(duration)
+        ),
+    )
+    return out
