@@ -137,6 +137,9 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
         page = member.new_page()
         page.set_default_timeout(20_000)
         _log_in(page, base)
+        _audit(page, axe, "portfolio, no project yet", findings)
+        page.goto(base + f"/?team={audited['team'].pk}")
+        page.locator(".portfolio").wait_for()
         _audit(page, axe, "portfolio", findings)
 
         page.goto(report_url)
@@ -153,7 +156,9 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
         _audit(page, axe, "history", findings)
 
         first, last = audited["first"], audited["last"]
-        page.goto(base + f"/projects/{project.pk}/history/compare/?before={first.pk}&after={last.pk}")
+        page.goto(
+            base + f"/projects/{project.pk}/history/compare/?before={first.pk}&after={last.pk}"
+        )
         _audit(page, axe, "comparison", findings)
 
         page.goto(base + f"/projects/{project.pk}/edit/")
@@ -179,7 +184,7 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
     }
     blocking = {name: found for name, found in blocking.items() if found}
     print(json.dumps(findings, indent=1))
-    assert len(findings) == 12, sorted(findings)
+    assert len(findings) == 13, sorted(findings)
     assert not blocking, json.dumps(blocking, indent=1)
 
 
@@ -237,4 +242,33 @@ def test_whatif_share_and_comparison_work_with_the_keyboard_alone(live_server, c
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name="What changed and why")).to_be_visible()
         expect(page.locator(".moved")).to_contain_text("Median cost")
+        browser.close()
+
+
+def test_the_portfolio_is_a_list_of_cards_on_a_phone(live_server, chromium, audited):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium(playwright)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = phone.new_page()
+        page.set_default_timeout(20_000)
+        _log_in(page, live_server.url)
+        page.goto(live_server.url + f"/?team={audited['team'].pk}")
+        card = page.locator(".portfolio tbody tr").first
+        expect(card).to_contain_text(audited["project"].name)
+        # No sideways scroll: the page is as wide as the phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # Each chance is on its own line, labelled in words, inside the card.
+        deadline = card.locator("td[data-label=Deadline]")
+        label = deadline.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert label == '"Deadline"'
+        box, card_box = deadline.bounding_box(), card.bounding_box()
+        assert (
+            card_box["x"] <= box["x"]
+            and box["x"] + box["width"] <= card_box["x"] + card_box["width"]
+        )
+        cells = card.locator("td")
+        tops = [cells.nth(i).bounding_box()["y"] for i in range(cells.count())]
+        assert tops == sorted(tops) and len(set(tops)) == len(tops)
         browser.close()
