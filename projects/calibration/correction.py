@@ -1,22 +1,24 @@
 """Reference-class correction: how a team's actual cost, weeks and production score compare
 with what was forecast, shrunk toward a published prior, and applied to a new estimate.
 
-The model (docs/calibration.md has the why and the prior's sources). In a transformed space
-(log for cost and weeks, logit for the production score), write `m` and `s` for the mean and
-standard deviation of a forecast. A team's actual outcome is taken to be drawn from its
-forecast moved by a shift `mu` and widened by a factor `sqrt(lam)`:
+The model (docs/calibration.md gives the why and the prior's sources). In a transformed space
+(log for cost and weeks, logit for the production score) a team's outcome is its forecast
+moved by a shift `mu` and widened by a factor `k` around the forecast's mean `m`:
 
-    g(actual) = m + mu + sqrt(lam) * (g(X) - m),   X drawn from the forecast.
+    g(actual) = m + mu + k * (g(X) - m),   X drawn from the forecast.
 
-So each closed project gives a residual `y = g(actual) - m` with mean `mu` and variance
-`lam * s**2`. With the conjugate normal-inverse-gamma prior
+`exp(mu)` is the ratio of actual to forecast (1.3: 30% over, at every percentile). Each
+closed project's likelihood is its own forecast, moved: the density of the forecast curve at
+`m + (g(actual) - m - mu) / k`, mixed with a small chance of an outcome the forecast did not
+foresee at all (so one actual beyond every simulated trial cannot rule a shift out). The
+prior is normal on `mu` (between-team spread from published overruns) and log-normal on `k`.
+The posterior is computed on a grid: exact for this model, with no normal approximation of
+the engine's skewed forecasts (one project in six is a black swan, so the log ratio is far
+from normal). A few projects move `mu` a little and many move it a lot, because the prior
+counts the same however many projects there are.
 
-    lam ~ InvGamma(a0, b0),   mu | lam ~ Normal(mu0, lam * tau**2),
-
-the posterior is of the same form (weighted by 1 / s**2), so a few projects move `mu` a
-little and many move it a lot, by exactly the rule of a weighted mean. A corrected forecast
-is the mixture of the moved forecasts over the posterior of (mu, lam), so the correction's
-own uncertainty widens it.
+A corrected forecast is the mixture of the moved forecasts over the posterior, so the
+correction's own uncertainty widens it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from scipy import stats
@@ -37,11 +41,22 @@ from .records import QUANTITIES, ClosedProject, Forecast
 SPACES = {"cost_usd": "log", "duration_weeks": "log", "production_metric": "logit"}
 # A score of exactly 0 or 1 has no logit; scores are held 0.001 inside them.
 LOGIT_EDGE = 0.001
-# A forecast whose spread is below this (2% in log space) is treated as this sure, so one
-# near-certain forecast cannot outweigh every other project.
-MIN_FORECAST_SD = 0.02
-# Points per dimension of the grid over (mu, lam) that integrates the correction's uncertainty.
-POSTERIOR_NODES = 12
+# Where many trials share one value (a jump), the density is spread over this width of the
+# transformed space (1% of cost or weeks) instead of being infinite.
+MIN_STRETCH = 0.01
+# The chance that an outcome is one the forecast did not foresee at all, and how wide (in the
+# forecast's standard deviations) such outcomes scatter around it.
+UNFORESEEN_CHANCE = 0.01
+UNFORESEEN_WIDTH = 3.0
+# The grid: shifts within 8 prior standard deviations of the prior mean (for cost, ×0.14 to
+# ×7.4), spread factors within 3 prior standard deviations of 1.
+SHIFT_GRID = np.linspace(-8.0, 8.0, 321)
+SPREAD_GRID = np.linspace(-3.0, 3.0, 13)
+SQRT_TAU = math.sqrt(2.0 * math.pi)
+# Shifts drawn per spread factor when the posterior is used to move a forecast.
+SHIFT_NODES = 16
+# Halvings of the bracket when inverting the corrected distribution: 2**-40 of its width.
+BISECTION_STEPS = 40
 # The corrected view is offered from this many closed projects with the quantity measured.
 MIN_PROJECTS_FOR_CORRECTION = 3
 
@@ -51,22 +66,20 @@ class Prior:
     """The global prior on a team's shift and spread (docs/calibration.md gives the sources).
 
     shift_mean: the expected shift before any history (0: the engine, already fitted to the
-    published reference class, is right on average). shift_sd: how much teams differ
-    (tau). spread_shape, spread_scale: the inverse-gamma prior on the spread factor lam; with
-    shape 3 and scale 2 its mean is 1 (the forecast's spread is right) and it weighs like
-    about 2 × 3 = 6 projects' worth of spread information.
+    published reference class, is right on average). shift_sd: how much teams differ (tau).
+    spread_log_sd: how much teams' scatter differs from the forecast's, as the standard
+    deviation of log k (the prior median of k is 1: the forecast's spread is right).
     """
 
     shift_mean: float
     shift_sd: float
-    spread_shape: float
-    spread_scale: float
+    spread_log_sd: float
 
 
 PRIORS = {
-    "cost_usd": Prior(shift_mean=0.0, shift_sd=0.25, spread_shape=3.0, spread_scale=2.0),
-    "duration_weeks": Prior(shift_mean=0.0, shift_sd=0.25, spread_shape=3.0, spread_scale=2.0),
-    "production_metric": Prior(shift_mean=0.0, shift_sd=0.5, spread_shape=3.0, spread_scale=2.0),
+    "cost_usd": Prior(shift_mean=0.0, shift_sd=0.25, spread_log_sd=0.2),
+    "duration_weeks": Prior(shift_mean=0.0, shift_sd=0.25, spread_log_sd=0.2),
+    "production_metric": Prior(shift_mean=0.0, shift_sd=0.5, spread_log_sd=0.2),
 }
 
 
@@ -93,20 +106,10 @@ def from_space(values: float | np.ndarray, space: str) -> np.ndarray:
     raise ValueError(f"space must be 'log' or 'logit', got {space!r}")
 
 
-@dataclass(frozen=True)
-class Residual:
-    """A closed project against its forecast, in the transformed space: `value` is the actual
-    minus the forecast's mean, `forecast_sd` the forecast's own spread."""
-
-    value: float
-    forecast_sd: float
-
-
 def forecast_moments(curve: Curve, space: str) -> tuple[float, float]:
     """Mean and standard deviation of the forecast in the transformed space, from the values
-    at the middle of each stretch between stored levels (weighted by the stretch's share).
-    The mean, not the median, is the centre: the engine's forecasts are skewed (one project in
-    six is a black swan), so a calibrated team's actuals average the mean, not the median."""
+    at the middle of each stretch between stored levels (weighted by the stretch's share), so
+    the extreme first and last trials do not dominate."""
     middles, weights = curve.midpoint_values()
     transformed = to_space(middles, space)
     mean = float(np.sum(weights * transformed))
@@ -114,64 +117,130 @@ def forecast_moments(curve: Curve, space: str) -> tuple[float, float]:
     return mean, sd
 
 
-def residual(curve: Curve, actual: float, space: str) -> Residual:
-    actual = checks.finite(actual, "actual value")
-    mean, sd = forecast_moments(curve, space)
-    return Residual(float(to_space(actual, space)) - mean, max(sd, MIN_FORECAST_SD))
+@dataclass(frozen=True, eq=False)
+class _Transformed:
+    """A forecast in the transformed space, with what the likelihood and the mixture need."""
+
+    curve: Curve
+    density: np.ndarray
+    mean: float
+    sd: float
 
 
-@dataclass(frozen=True)
+_TRANSFORMED: WeakKeyDictionary[Curve, dict[str, _Transformed]] = WeakKeyDictionary()
+
+
+def _transformed(curve: Curve, space: str) -> _Transformed:
+    """Cached per curve: a team's forecasts are read once for every fit and view that uses them."""
+    by_space = _TRANSFORMED.setdefault(curve, {})
+    if space not in by_space:
+        knots = to_space(curve.values, space)
+        mean, sd = forecast_moments(curve, space)
+        by_space[space] = _Transformed(
+            curve=Curve(curve.levels, knots),
+            density=np.diff(curve.levels) / np.maximum(np.diff(knots), MIN_STRETCH),
+            mean=mean,
+            sd=max(sd, MIN_STRETCH),
+        )
+    return by_space[space]
+
+
+def log_likelihood(
+    curve: Curve, actual: float, space: str, shifts: np.ndarray, spreads: np.ndarray
+) -> np.ndarray:
+    """log p(actual | mu, k) for every shift (rows) and spread factor (columns)."""
+    forecast = _transformed(curve, space)
+    knots, density, mean = forecast.curve.values, forecast.density, forecast.mean
+    point = float(to_space(checks.finite(actual, "actual value"), space))
+    shift, spread = shifts[:, None], spreads[None, :]
+    back = mean + (point - mean - shift) / spread
+    stretch = np.searchsorted(knots, back, side="right") - 1
+    inside = (stretch >= 0) & (stretch < density.size)
+    foreseen = np.where(inside, density[np.clip(stretch, 0, density.size - 1)], 0.0) / spread
+    width = UNFORESEEN_WIDTH * forecast.sd * spread
+    unforeseen = np.exp(-0.5 * ((point - mean - shift) / width) ** 2) / (width * SQRT_TAU)
+    return np.log((1.0 - UNFORESEEN_CHANCE) * foreseen + UNFORESEEN_CHANCE * unforeseen)
+
+
+@dataclass(frozen=True, eq=False)
 class Correction:
-    """The posterior of a team's shift `mu` and spread factor `lam` for one quantity.
-
-    `data_weight` is the share of the shift estimate that comes from the team's own projects
-    (the rest is the prior's): near 0 with no history, near 1 with a long one.
-    """
+    """The posterior of a team's shift `mu` and spread factor `k` for one quantity, on a grid
+    (`posterior[i, j]` is the weight of `shifts[i]` and `spreads[j]`; it sums to 1)."""
 
     quantity: str
     space: str
     projects: int
-    shift_mean: float
-    shift_precision: float
-    spread_shape: float
-    spread_scale: float
-    data_weight: float
+    prior: Prior
+    shifts: np.ndarray
+    spreads: np.ndarray
+    posterior: np.ndarray
+
+    @cached_property
+    def _shift_weights(self) -> np.ndarray:
+        return self.posterior.sum(axis=1)
+
+    @property
+    def shift_mean(self) -> float:
+        return float(np.sum(self._shift_weights * self.shifts))
 
     @property
     def shift_sd(self) -> float:
-        """Posterior standard deviation of the shift (a Student t with 2 × shape freedoms)."""
-        freedoms = 2.0 * self.spread_shape
-        scale2 = self.spread_scale / (self.spread_shape * self.shift_precision)
-        return math.sqrt(scale2 * freedoms / (freedoms - 2.0))
+        spread = np.sum(self._shift_weights * (self.shifts - self.shift_mean) ** 2)
+        return float(math.sqrt(spread))
 
     def shift_interval(self, coverage: float = 0.8) -> tuple[float, float]:
+        """The central `coverage` credible interval of the shift."""
         coverage = checks.probability(coverage, "coverage")
-        freedoms = 2.0 * self.spread_shape
-        scale = math.sqrt(self.spread_scale / (self.spread_shape * self.shift_precision))
-        half = float(stats.t.ppf(0.5 + coverage / 2.0, freedoms)) * scale
-        return self.shift_mean - half, self.shift_mean + half
+        cumulative = _cell_cdf(self.shifts, self._shift_weights)
+        tail = (1.0 - coverage) / 2.0
+        low, high = np.interp([tail, 1.0 - tail], cumulative[1], cumulative[0])
+        return float(low), float(high)
 
     @property
     def factor(self) -> float | None:
         """For cost and weeks: what the team's outcomes run at, as a multiple of the forecast
-        (1.3 means 30% more than forecast). None for the production score (a logit shift)."""
+        (1.3: 30% more than forecast). None for the production score (a logit shift)."""
         return math.exp(self.shift_mean) if self.space == "log" else None
 
     @property
     def spread_factor(self) -> float:
         """How much wider (above 1) or narrower the team's outcomes scatter than forecast."""
-        return math.sqrt(self.spread_scale / (self.spread_shape - 1.0))
+        return float(np.sum(self.posterior.sum(axis=0) * self.spreads))
 
-    def nodes(self, count: int = POSTERIOR_NODES) -> tuple[np.ndarray, np.ndarray]:
-        """Equally weighted (shift, spread factor) pairs spanning the posterior: `count`
-        quantiles of lam, and for each, `count` quantiles of mu given lam. Deterministic, so a
-        corrected view never changes between page loads."""
-        levels = (np.arange(count) + 0.5) / count
-        lam = stats.invgamma.ppf(levels, self.spread_shape, scale=self.spread_scale)
-        normal = stats.norm.ppf(levels)
-        shifts = self.shift_mean + np.outer(np.sqrt(lam / self.shift_precision), normal)
-        scales = np.repeat(np.sqrt(lam), count).reshape(count, count)
-        return shifts.ravel(), scales.ravel()
+    @property
+    def data_weight(self) -> float:
+        """How far the team's own projects have moved the shift from the prior, from 0 (not at
+        all: the prior's uncertainty is untouched) to 1 (the prior no longer matters): one
+        minus the posterior variance over the prior variance."""
+        return float(min(1.0, max(0.0, 1.0 - self.shift_sd**2 / self.prior.shift_sd**2)))
+
+    def nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._nodes
+
+    @cached_property
+    def _nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(shift, spread factor, weight) triples that stand for the posterior when moving a
+        forecast: for each spread factor on the grid with any weight, SHIFT_NODES quantiles
+        of the shift given it. Deterministic, so a corrected view never changes on reload."""
+        levels = (np.arange(SHIFT_NODES) + 0.5) / SHIFT_NODES
+        shifts, spreads, weights = [], [], []
+        spread_weights = self.posterior.sum(axis=0)
+        for column, weight in enumerate(spread_weights):
+            if weight < 1e-9:
+                continue
+            cumulative = _cell_cdf(self.shifts, self.posterior[:, column] / weight)
+            shifts.append(np.interp(levels, cumulative[1], cumulative[0]))
+            spreads.append(np.full(SHIFT_NODES, self.spreads[column]))
+            weights.append(np.full(SHIFT_NODES, weight / SHIFT_NODES))
+        weight_array = np.concatenate(weights)
+        return np.concatenate(shifts), np.concatenate(spreads), weight_array / weight_array.sum()
+
+
+def _cell_cdf(grid: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(values, cumulative shares) of grid weights spread evenly over each grid cell."""
+    step = grid[1] - grid[0]
+    edges = np.concatenate([[grid[0] - step / 2.0], grid + step / 2.0])
+    return edges, np.concatenate([[0.0], np.cumsum(weights)])
 
 
 def fit_correction(
@@ -183,25 +252,26 @@ def fit_correction(
         raise ValueError(f"quantity must be one of {', '.join(SPACES)}, got {quantity!r}")
     space = SPACES[quantity]
     prior = prior or PRIORS[quantity]
-    residuals = [residual(curve, actual, space) for curve, actual in _pairs(forecasts, quantity)]
-    values = np.array([r.value for r in residuals], float)
-    weights = np.array([1.0 / r.forecast_sd**2 for r in residuals], float)
-    prior_precision = 1.0 / prior.shift_sd**2
-    precision = prior_precision + weights.sum()
-    mean = (prior_precision * prior.shift_mean + np.sum(weights * values)) / precision
-    shape = prior.spread_shape + values.size / 2.0
-    scale = prior.spread_scale + 0.5 * (
-        np.sum(weights * values**2) + prior_precision * prior.shift_mean**2 - precision * mean**2
-    )
+    if prior.shift_sd <= 0 or prior.spread_log_sd <= 0:
+        raise ValueError("a prior needs a shift_sd and a spread_log_sd above 0")
+    shifts = prior.shift_mean + prior.shift_sd * SHIFT_GRID
+    spreads = np.exp(prior.spread_log_sd * SPREAD_GRID)
+    # Normal prior on the shift and on log k; both grids are evenly spaced in those terms.
+    total = (
+        stats.norm.logpdf(SHIFT_GRID)[:, None] + stats.norm.logpdf(SPREAD_GRID)[None, :]
+    ).copy()
+    pairs = _pairs(forecasts, quantity)
+    for curve, actual in pairs:
+        total += log_likelihood(curve, actual, space, shifts, spreads)
+    weights = np.exp(total - total.max())
     return Correction(
         quantity=quantity,
         space=space,
-        projects=int(values.size),
-        shift_mean=float(mean),
-        shift_precision=float(precision),
-        spread_shape=float(shape),
-        spread_scale=float(max(scale, 1e-12)),
-        data_weight=float(weights.sum() / precision),
+        projects=len(pairs),
+        prior=prior,
+        shifts=shifts,
+        spreads=spreads,
+        posterior=weights / weights.sum(),
     )
 
 
@@ -261,59 +331,71 @@ def matching_horizon(weeks_elapsed: float, forecast_median_weeks: float) -> str:
 # --- The corrected distribution ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class _Moved:
-    """A forecast in the transformed space with the posterior nodes that move it."""
+class CorrectedForecast:
+    """A forecast curve moved by a team's correction: the mixture, over the posterior nodes
+    of (mu, k), of the forecast shifted by mu and widened by k around its mean in the
+    transformed space. Build it once and read it several ways."""
 
-    curve: Curve
-    mean: float
-    shifts: np.ndarray
-    scales: np.ndarray
+    def __init__(self, curve: Curve, correction: Correction) -> None:
+        self.correction = correction
+        self.space = correction.space
+        self.levels = curve.levels
+        forecast = _transformed(curve, self.space)
+        self.transformed, self.mean = forecast.curve, forecast.mean
+        self.shifts, self.spreads, self.weights = correction.nodes()
 
-    @classmethod
-    def of(cls, curve: Curve, correction: Correction) -> _Moved:
-        transformed = Curve(curve.levels, to_space(curve.values, correction.space))
-        mean, _ = forecast_moments(curve, correction.space)
-        shifts, scales = correction.nodes()
-        return cls(transformed, mean, shifts, scales)
-
-    def node_cdf(self, z: np.ndarray, inclusive: bool = True) -> np.ndarray:
-        """Each node's distribution function at each point of z: shape (len(z), nodes)."""
+    def _node_cdf(self, z: np.ndarray, inclusive: bool) -> np.ndarray:
+        """Each node's distribution function at each point of z: shape z.shape + (nodes,)."""
         z = np.asarray(z, float)[..., None]
-        back = self.mean + (z - self.mean - self.shifts) / self.scales
-        return self.curve.cdf(back, inclusive=inclusive)
+        back = self.mean + (z - self.mean - self.shifts) / self.spreads
+        return self.transformed.cdf(back, inclusive=inclusive)
 
-    def cdf(self, z: np.ndarray, inclusive: bool = True) -> np.ndarray:
-        return self.node_cdf(z, inclusive).mean(axis=-1)
+    def _mixture_cdf(self, z: np.ndarray, inclusive: bool = True) -> np.ndarray:
+        return self._node_cdf(z, inclusive) @ self.weights
 
-    def node_values(self, level: np.ndarray) -> np.ndarray:
-        base = np.interp(level, self.curve.levels, self.curve.values)[..., None]
-        return self.mean + self.shifts + self.scales * (base - self.mean)
-
-    def quantiles(self, levels: np.ndarray) -> np.ndarray:
-        """The mixture's quantiles, by bisection between the nodes' smallest and largest."""
-        levels = np.asarray(levels, float)
-        per_node = self.node_values(levels)
+    def _quantiles(self, levels: np.ndarray) -> np.ndarray:
+        """The mixture's quantiles in the transformed space, by bisection between the
+        nodes' smallest and largest values at each level."""
+        base = np.interp(levels, self.transformed.levels, self.transformed.values)[..., None]
+        per_node = self.mean + self.shifts + self.spreads * (base - self.mean)
         low, high = per_node.min(axis=-1), per_node.max(axis=-1)
-        for _ in range(50):
+        for _ in range(BISECTION_STEPS):
             middle = (low + high) / 2.0
-            below = self.cdf(middle) < levels
+            below = self._mixture_cdf(middle) < levels
             low = np.where(below, middle, low)
             high = np.where(below, high, middle)
         return high
 
+    def cdf(self, value: float, *, inclusive: bool = True) -> float:
+        """Share of the corrected distribution at or below `value` (or strictly below)."""
+        point = to_space(checks.finite(value, "value"), self.space)
+        return float(self._mixture_cdf(point, inclusive))
 
-def corrected_curve(curve: Curve, correction: Correction) -> Curve:
-    """The forecast as this team's track record says it will turn out, at the same levels."""
-    moved = _Moved.of(curve, correction)
-    values = moved.quantiles(curve.levels)
-    return Curve(curve.levels, from_space(np.maximum.accumulate(values), correction.space))
+    def quantile(self, level: float) -> float:
+        level = checks.probability(level, "level")
+        return float(from_space(self._quantiles(np.array([level]))[0], self.space))
 
+    def curve(self) -> Curve:
+        """The corrected distribution at the forecast's own levels."""
+        values = np.maximum.accumulate(self._quantiles(self.levels))
+        return Curve(self.levels, from_space(values, self.space))
 
-def corrected_quantile(curve: Curve, correction: Correction, level: float) -> float:
-    level = checks.probability(level, "level")
-    moved = _Moved.of(curve, correction)
-    return float(from_space(moved.quantiles(np.array([level]))[0], correction.space))
+    def chance(self, threshold: float, *, at_least: bool = False) -> CorrectedChance:
+        """The chance the quantity ends at or below `threshold` (a budget, a deadline), or at
+        or above it with `at_least` (a target score), before and after the correction. The
+        "before" is read from the curve the same way, so the two differ only by the
+        correction."""
+        point = to_space(checks.finite(threshold, "threshold"), self.space)
+        if at_least:
+            raw = 1.0 - float(self.transformed.cdf(point, inclusive=False))
+            per_node = 1.0 - self._node_cdf(point, False)
+        else:
+            raw = float(self.transformed.cdf(point, inclusive=True))
+            per_node = self._node_cdf(point, True)
+        order = np.argsort(per_node, kind="stable")
+        cumulative = np.cumsum(self.weights[order]) - self.weights[order] / 2.0
+        low, high = np.interp([0.1, 0.9], cumulative, per_node[order])
+        return CorrectedChance(raw, float(per_node @ self.weights), float(low), float(high))
 
 
 @dataclass(frozen=True)
@@ -327,22 +409,19 @@ class CorrectedChance:
     high: float
 
 
+def corrected_curve(curve: Curve, correction: Correction) -> Curve:
+    """The forecast as this team's track record says it will turn out, at the same levels."""
+    return CorrectedForecast(curve, correction).curve()
+
+
+def corrected_quantile(curve: Curve, correction: Correction, level: float) -> float:
+    return CorrectedForecast(curve, correction).quantile(level)
+
+
 def corrected_chance(
     curve: Curve, correction: Correction, threshold: float, *, at_least: bool = False
 ) -> CorrectedChance:
-    """The chance the quantity ends at or below `threshold` (a budget, a deadline), or at or
-    above it with `at_least` (a target score), before and after the correction."""
-    threshold = checks.finite(threshold, "threshold")
-    moved = _Moved.of(curve, correction)
-    point = to_space(threshold, correction.space)
-    if at_least:
-        raw = 1.0 - float(moved.curve.cdf(point, inclusive=False))
-        per_node = 1.0 - moved.node_cdf(point, inclusive=False)
-    else:
-        raw = float(moved.curve.cdf(point, inclusive=True))
-        per_node = moved.node_cdf(point, inclusive=True)
-    low, high = np.quantile(per_node, [0.1, 0.9])
-    return CorrectedChance(raw, float(per_node.mean()), float(low), float(high))
+    return CorrectedForecast(curve, correction).chance(threshold, at_least=at_least)
 
 
 # --- The "calibrated for this team's track record" view ---------------------------------------
@@ -378,7 +457,7 @@ def calibrated_view(
     (MIN_PROJECTS_FOR_CORRECTION unless given)."""
     minimum = MIN_PROJECTS_FOR_CORRECTION if minimum is None else minimum
     forecast = Forecast.from_result(result)
-    curves, chances, not_corrected, used = {}, {}, {}, {}
+    curves, chances, not_corrected, used, corrected = {}, {}, {}, {}, {}
     for quantity in QUANTITIES:
         correction = corrections.get(quantity)
         projects = correction.projects if correction else 0
@@ -390,13 +469,10 @@ def calibrated_view(
         if correction.quantity != quantity:
             raise ValueError(f"the correction given for {quantity} is for {correction.quantity}")
         used[quantity] = correction
-        curves[quantity] = corrected_curve(forecast.curves[quantity], correction)
+        corrected[quantity] = CorrectedForecast(forecast.curves[quantity], correction)
+        curves[quantity] = corrected[quantity].curve()
     for chance, (quantity, threshold_name, at_least) in CHANCE_OF.items():
-        if quantity in used:
-            chances[chance] = corrected_chance(
-                forecast.curves[quantity],
-                used[quantity],
-                getattr(forecast, threshold_name),
-                at_least=at_least,
-            )
+        if quantity in corrected:
+            threshold = getattr(forecast, threshold_name)
+            chances[chance] = corrected[quantity].chance(threshold, at_least=at_least)
     return CalibratedView(used, curves, chances, not_corrected)

@@ -101,7 +101,9 @@ class ClosedProject:
 
     @property
     def actual_weeks(self) -> float:
-        return (day_number(self.ended_on, "ended_on") - day_number(self.started_on, "started_on")) / 7.0
+        return (
+            day_number(self.ended_on, "ended_on") - day_number(self.started_on, "started_on")
+        ) / 7.0
 
     @property
     def counts_for_events(self) -> bool:

@@ -153,7 +153,9 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
         _audit(page, axe, "history", findings)
 
         first, last = audited["first"], audited["last"]
-        page.goto(base + f"/projects/{project.pk}/history/compare/?before={first.pk}&after={last.pk}")
+        page.goto(
+            base + f"/projects/{project.pk}/history/compare/?before={first.pk}&after={last.pk}"
+        )
         _audit(page, axe, "comparison", findings)
 
         page.goto(base + f"/projects/{project.pk}/edit/")
