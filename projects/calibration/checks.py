@@ -27,7 +27,12 @@ def probability(value: object, name: str) -> float:
 
 def finite_array(values: Iterable[object], name: str) -> np.ndarray:
     """A 1-D float array; a ValueError names the first entry that is not a finite number."""
-    items = list(values)
+    if isinstance(values, str | bytes | dict):
+        raise ValueError(f"{name} must be a list of numbers, got {values!r}")
+    try:
+        items = list(values)
+    except TypeError:
+        raise ValueError(f"{name} must be a list of numbers, got {values!r}") from None
     return np.array([finite(item, f"{name}[{index}]") for index, item in enumerate(items)], float)
 
 

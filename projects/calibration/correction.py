@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -76,11 +77,13 @@ class Prior:
     spread_log_sd: float
 
 
-PRIORS = {
-    "cost_usd": Prior(shift_mean=0.0, shift_sd=0.25, spread_log_sd=0.2),
-    "duration_weeks": Prior(shift_mean=0.0, shift_sd=0.25, spread_log_sd=0.2),
-    "production_metric": Prior(shift_mean=0.0, shift_sd=0.5, spread_log_sd=0.2),
-}
+PRIORS = MappingProxyType(
+    {
+        "cost_usd": Prior(shift_mean=0.0, shift_sd=0.25, spread_log_sd=0.2),
+        "duration_weeks": Prior(shift_mean=0.0, shift_sd=0.25, spread_log_sd=0.2),
+        "production_metric": Prior(shift_mean=0.0, shift_sd=0.5, spread_log_sd=0.2),
+    }
+)
 
 
 def to_space(values: float | np.ndarray, space: str) -> np.ndarray:
@@ -214,11 +217,8 @@ class Correction:
         minus the posterior variance over the prior variance."""
         return float(min(1.0, max(0.0, 1.0 - self.shift_sd**2 / self.prior.shift_sd**2)))
 
-    def nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self._nodes
-
     @cached_property
-    def _nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(shift, spread factor, weight) triples that stand for the posterior when moving a
         forecast: for each spread factor on the grid with any weight, SHIFT_NODES quantiles
         of the shift given it. Deterministic, so a corrected view never changes on reload."""
@@ -342,7 +342,7 @@ class CorrectedForecast:
         self.levels = curve.levels
         forecast = _transformed(curve, self.space)
         self.transformed, self.mean = forecast.curve, forecast.mean
-        self.shifts, self.spreads, self.weights = correction.nodes()
+        self.shifts, self.spreads, self.weights = correction.nodes
 
     def _node_cdf(self, z: np.ndarray, inclusive: bool) -> np.ndarray:
         """Each node's distribution function at each point of z: shape z.shape + (nodes,)."""

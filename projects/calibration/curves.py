@@ -60,7 +60,7 @@ class Curve:
             )
         if quantity not in curves:
             raise ValueError(f"the estimate result has no curve for {quantity!r}")
-        return cls(np.asarray(curves["quantiles"], dtype=object), curves[quantity])
+        return cls(curves["quantiles"], curves[quantity])
 
     def quantile(self, level: float) -> float:
         """The value at `level` (0 to 1), linear between stored levels."""

@@ -194,6 +194,10 @@ def test_bad_curves_are_refused_with_a_clear_message():
         Curve.from_result({"curves": {"quantiles": [0, 1]}}, "cost_usd")
     with pytest.raises(ValueError, match="only finished estimates"):
         Curve.from_result({"probability": {}}, "cost_usd")
+    with pytest.raises(ValueError, match="must be a list of numbers"):
+        Curve.from_result({"curves": {"quantiles": [0, 1], "cost_usd": "cheap"}}, "cost_usd")
+    with pytest.raises(ValueError, match="must be a list of numbers"):
+        Curve(np.float64(0.5), [1.0, 2.0])
 
 
 def test_a_curve_from_a_stored_result_reads_the_engine_quantiles():
