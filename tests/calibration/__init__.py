@@ -1,0 +1,1 @@
+"""Calibration tests: pure Python, numpy and scipy, no Django, no database."""
