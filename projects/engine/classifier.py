@@ -1,14 +1,26 @@
-"""From balanced accuracy to accuracy, recall and precision at a given prevalence (MODEL.md §4.4).
+"""From balanced accuracy to the metrics stakeholders judge by (MODEL.md §4.4, docs/model.md).
 
-The classifier is an equal-variance binormal ROC with separation d' = 2 Φ⁻¹(s). It is operated
-at the threshold where it flags as many cases as there are positives in production (so recall
-equals precision there). MODEL.md starts from the F1-best threshold; docs/model.md shows the two
-agree within 0.01 of F1 for balanced accuracy of 0.8 and above, while the F1-best threshold
-makes weak models "catch everything" by flagging everything and lets recall fall as a model
-improves. The flag-as-many rule is monotone in s: a better model never reports a worse number.
+The classifier is a binormal ROC: scores of negative cases follow N(0, 1), scores of positive
+cases N(mu, sigma^2). Its skill is the balanced accuracy `s` at its best balanced threshold
+(the Youden point); `mu` follows from `s` and `sigma`. With equal variances (sigma = 1) this is
+the textbook d' = 2 Φ⁻¹(s). Rare positive classes are heterogeneous (some frauds are obvious,
+others look like ordinary payments), so their scores spread wider: sigma grows as the positive
+class gets rarer, fitted to two public imbalanced benchmarks (docs/model.md: ULB credit-card
+fraud and MIMIC-III in-hospital mortality).
 
-The mapping depends on the trial only through s, so it is tabulated once per prevalence on a
-uniform grid and interpolated per trial.
+The team operates the model at the threshold that serves the stakeholders' metric:
+
+- accuracy: the accuracy-optimal threshold at the production prevalence (never worse than
+  always answering the majority class);
+- f1 and pr_auc: the F1-optimal threshold (pr_auc itself needs no threshold);
+- recall (precision): the threshold that reaches the target recall (precision), provided the
+  other side stays at least as high as the target; a model that cannot do that is judged at
+  its break-even point, where it flags as many cases as there are positives and precision
+  equals recall. Without such a floor any recall target is met by flagging everything, and any
+  precision target by flagging one sure case.
+
+The tables depend on a trial only through `s`, so they are built once per prevalence and target
+on a uniform grid of `s` and interpolated per trial.
 """
 
 from __future__ import annotations
@@ -18,35 +30,154 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-GRID_START, GRID_END, GRID_POINTS = 0.5, 0.99999, 2001
+GRID_START, GRID_END, GRID_POINTS = 0.5, 0.99999, 1201
 SCORE_GRID = np.linspace(GRID_START, GRID_END, GRID_POINTS)
 GRID_STEP = (GRID_END - GRID_START) / (GRID_POINTS - 1)
+THRESHOLD_POINTS = 1600
+BLOCK = 200  # grid rows evaluated at once, to keep memory small
+
+# Spread of the positive class's scores (sigma): 1 from 10% positives up, wider below, as a power
+# of the rarity fitted so that 0.172% positives give 2.5 (ULB fraud, docs/model.md).
+EQUAL_VARIANCE_FROM = 0.10
+SPREAD_EXPONENT = 0.2255
+MAX_SPREAD = 3.0
+
+TARGET_METRICS = ("accuracy", "recall", "precision", "f1", "pr_auc")
+
+
+def positive_spread(prevalence: float) -> float:
+    """Standard deviation of positive cases' scores, negatives' being 1."""
+    if prevalence >= EQUAL_VARIANCE_FROM:
+        return 1.0
+    return float(min(MAX_SPREAD, (EQUAL_VARIANCE_FROM / prevalence) ** SPREAD_EXPONENT))
+
+
+@lru_cache(maxsize=16)
+def separation(prevalence: float) -> np.ndarray:
+    """mu for each balanced accuracy on SCORE_GRID, at the prevalence's spread."""
+    sigma = positive_spread(prevalence)
+    if sigma == 1.0:
+        mu = 2.0 * ndtri(SCORE_GRID)
+    else:
+        # Balanced accuracy at the best threshold, on a fine grid of mu, then inverted.
+        mus = np.linspace(0.0, 12.0 * sigma, 6001)
+        thresholds = np.linspace(-8.0, 12.0 * sigma + 8.0, 4001)
+        best = np.empty_like(mus)
+        for start in range(0, mus.size, BLOCK):
+            block = mus[start : start + BLOCK, None]
+            balanced = (ndtr((block - thresholds) / sigma) + ndtr(thresholds)) / 2.0
+            best[start : start + BLOCK] = balanced.max(axis=1)
+        best = np.maximum.accumulate(best)
+        mu = np.interp(SCORE_GRID, best, mus)
+    mu.setflags(write=False)
+    return mu
+
+
+def _thresholds(mu_max: float, sigma: float) -> np.ndarray:
+    return np.linspace(-7.0, mu_max + 7.0 * sigma, THRESHOLD_POINTS)
 
 
 @lru_cache(maxsize=64)
-def metric_table(prevalence: float) -> dict[str, np.ndarray]:
-    """Accuracy, recall and precision on SCORE_GRID at the flag-as-many-as-positives threshold."""
-    half_separation = ndtri(SCORE_GRID)  # d'/2
-    low = np.full(GRID_POINTS, -40.0)
-    high = np.full(GRID_POINTS, 40.0)
-    for _ in range(80):  # bisection on the threshold: the flag rate falls as it rises
-        threshold = (low + high) / 2.0
-        flagged = prevalence * ndtr(half_separation - threshold) + (1.0 - prevalence) * ndtr(
-            -half_separation - threshold
+def operating_table(prevalence: float, target_metric: str, target_value: float) -> dict:
+    """Per balanced accuracy on SCORE_GRID: accuracy, recall, precision, f1 and pr_auc at the
+    operating threshold for `target_metric`, the judged value `metric`, and `skill`, the same
+    value without the target's cap (recall and precision targets only; for the others equal)."""
+    if target_metric not in TARGET_METRICS:
+        raise ValueError(f"unknown target metric {target_metric!r}")
+    pi = float(prevalence)
+    sigma = positive_spread(pi)
+    mu_all = separation(pi)
+    thresholds = _thresholds(float(mu_all[-1]), sigma)
+    out = {
+        key: np.empty(GRID_POINTS)
+        for key in ("accuracy", "recall", "precision", "f1", "pr_auc", "breakeven")
+    }
+    for start in range(0, GRID_POINTS, BLOCK):
+        mu = mu_all[start : start + BLOCK, None]
+        rows = slice(start, start + BLOCK)
+        # Thresholds from high to low: recall rises along each row. Flag nothing at the start.
+        tpr = ndtr((mu - thresholds[::-1]) / sigma)
+        fpr = ndtr(-thresholds[::-1]) * np.ones_like(tpr)
+        tpr = np.concatenate([np.zeros((tpr.shape[0], 1)), tpr, np.ones((tpr.shape[0], 1))], 1)
+        fpr = np.concatenate([np.zeros((fpr.shape[0], 1)), fpr, np.ones((fpr.shape[0], 1))], 1)
+        flagged = pi * tpr + (1.0 - pi) * fpr
+        with np.errstate(invalid="ignore", divide="ignore"):
+            precision = np.where(flagged > 0, pi * tpr / flagged, 1.0)
+        accuracy = pi * tpr + (1.0 - pi) * (1.0 - fpr)
+        f1 = 2.0 * pi * tpr / (pi * tpr + (1.0 - pi) * fpr + pi)
+        out["pr_auc"][rows] = np.sum(
+            np.diff(tpr, axis=1) * (precision[:, 1:] + precision[:, :-1]) / 2.0, axis=1
         )
-        too_many = flagged > prevalence
+        out["breakeven"][rows] = _breakeven(mu[:, 0], sigma, pi)
+        if target_metric == "accuracy":
+            pick = np.argmax(accuracy, axis=1)
+        else:
+            pick = np.argmax(f1, axis=1)
+        index = np.arange(pick.size)
+        out["accuracy"][rows] = accuracy[index, pick]
+        out["recall"][rows] = tpr[index, pick]
+        out["precision"][rows] = precision[index, pick]
+        out["f1"][rows] = f1[index, pick]
+    skill = out["f1"] if target_metric == "f1" else out[target_metric]
+    if target_metric in ("recall", "precision"):
+        _operate_at_target(out, mu_all, sigma, pi, target_metric, target_value)
+        skill = out["breakeven"]
+    out["skill"] = np.maximum.accumulate(skill)
+    out["metric"] = np.maximum.accumulate(out["f1"] if target_metric == "f1" else out[target_metric])
+    for values in out.values():
+        np.clip(values, 0.0, 1.0, out=values)
+        values.setflags(write=False)
+    return out
+
+
+def _breakeven(mu: np.ndarray, sigma: float, pi: float) -> np.ndarray:
+    """Recall (= precision) where the model flags as many cases as there are positives."""
+    low = np.full(mu.size, -40.0)
+    high = np.full(mu.size, 40.0 + mu.max())
+    for _ in range(70):  # bisection: the share flagged falls as the threshold rises
+        threshold = (low + high) / 2.0
+        flagged = pi * ndtr((mu - threshold) / sigma) + (1.0 - pi) * ndtr(-threshold)
+        too_many = flagged > pi
         low = np.where(too_many, threshold, low)
         high = np.where(too_many, high, threshold)
-    threshold = (low + high) / 2.0
-    recall = ndtr(half_separation - threshold)
-    false_positive_rate = ndtr(-half_separation - threshold)
-    flagged = recall * prevalence + false_positive_rate * (1.0 - prevalence)
-    precision = recall * prevalence / np.maximum(flagged, 1e-300)
-    accuracy = recall * prevalence + (1.0 - false_positive_rate) * (1.0 - prevalence)
-    table = {"accuracy": accuracy, "recall": recall, "precision": precision}
-    for values in table.values():
-        values.setflags(write=False)
-    return table
+    return ndtr((mu - (low + high) / 2.0) / sigma)
+
+
+def _operate_at_target(out, mu, sigma, pi, target_metric, target_value) -> None:
+    """Recall or precision targets: the threshold that reaches the target where the model can
+    (its break-even point is at or above the target), else the break-even point."""
+    reach = out["breakeven"] >= target_value
+    breakeven = out["breakeven"]
+    if target_metric == "recall":
+        # Threshold where recall equals the target: t = mu - sigma Φ⁻¹(target).
+        recall = np.full(mu.size, float(target_value))
+        fpr = ndtr(sigma * ndtri(min(target_value, 1.0 - 1e-12)) - mu)
+        precision = pi * recall / np.maximum(pi * recall + (1.0 - pi) * fpr, 1e-300)
+    else:
+        # Threshold where precision equals the target: bisection from the break-even point up.
+        low = np.full(mu.size, -40.0)
+        high = np.full(mu.size, 40.0 + mu.max())
+        for _ in range(70):
+            threshold = (low + high) / 2.0
+            tpr = ndtr((mu - threshold) / sigma)
+            fpr = ndtr(-threshold)
+            precise = pi * tpr >= target_value * (pi * tpr + (1.0 - pi) * fpr)
+            # Among thresholds reaching the target precision, keep the lowest (most recall).
+            high = np.where(precise, threshold, high)
+            low = np.where(precise, low, threshold)
+        threshold = high
+        recall = ndtr((mu - threshold) / sigma)
+        fpr = ndtr(-threshold)
+        precision = np.full(mu.size, float(target_value))
+    fpr_even = (1.0 - out["breakeven"]) * pi / (1.0 - pi)  # flagged = pi at break-even
+    recall = np.where(reach, recall, breakeven)
+    precision = np.where(reach, precision, breakeven)
+    fpr = np.where(reach, fpr, fpr_even)
+    out["recall"] = recall
+    out["precision"] = precision
+    out["accuracy"] = pi * recall + (1.0 - pi) * (1.0 - fpr)
+    flagged_share = pi * recall + (1.0 - pi) * fpr
+    out["f1"] = 2.0 * pi * recall / np.maximum(flagged_share + pi, 1e-300)
 
 
 def lookup(values: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -57,14 +188,22 @@ def lookup(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     return table[index] * (1.0 - share) + table[index + 1] * share
 
 
-def metric(balanced_accuracy: np.ndarray, name: str, prevalence: float) -> np.ndarray:
-    """The named metric for each balanced accuracy (0.5 and above)."""
-    return lookup(balanced_accuracy, metric_table(prevalence)[name])
+def metric(
+    balanced_accuracy: np.ndarray,
+    name: str,
+    prevalence: float,
+    target_metric: str = "accuracy",
+    target_value: float = 0.5,
+) -> np.ndarray:
+    """`name` (accuracy, recall, precision, f1, pr_auc, metric or skill) for each balanced
+    accuracy, at the operating threshold chosen for `target_metric`."""
+    table = operating_table(prevalence, target_metric, float(target_value))
+    return lookup(balanced_accuracy, table[name])
 
 
 def balanced_needed(name: str, value: float, prevalence: float) -> float:
-    """The lowest balanced accuracy whose metric reaches `value`; inf when none does."""
-    values = metric_table(prevalence)[name]
+    """The lowest balanced accuracy whose judged metric reaches `value`; inf when none does."""
+    values = operating_table(prevalence, name, float(value))["skill"]
     if values[-1] < value:
         return float("inf")
     if values[0] >= value:
@@ -73,3 +212,22 @@ def balanced_needed(name: str, value: float, prevalence: float) -> float:
     low, high = values[above - 1], values[above]
     share = 1.0 if high <= low else (value - low) / (high - low)
     return float(SCORE_GRID[above - 1] + share * (SCORE_GRID[above] - SCORE_GRID[above - 1]))
+
+
+def trivial_value(name: str, prevalence: float) -> float:
+    """The best a model without skill scores on the metric: always answering the majority class
+    (accuracy), flagging every case (recall, precision, f1), or ranking at random (pr_auc)."""
+    return {
+        "accuracy": 1.0 - prevalence,
+        "recall": 1.0,
+        "precision": prevalence,
+        "f1": 2.0 * prevalence / (1.0 + prevalence),
+        "pr_auc": prevalence,
+    }[name]
+
+
+def roc_auc(balanced_accuracy: np.ndarray, prevalence: float) -> np.ndarray:
+    """Area under the ROC curve of the binormal model, for comparison with published AUCs."""
+    sigma = positive_spread(prevalence)
+    mu = lookup(balanced_accuracy, separation(prevalence))
+    return ndtr(mu / np.sqrt(1.0 + sigma**2))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata
 
 from . import accuracy, classifier, model, priors, risks, summary
@@ -32,6 +33,7 @@ KEPT = (
     "production_recall",
     "production_precision",
     "production_metric",
+    "production_skill",
     "accuracy_12m",
     "data_preparation",
     "modeling",
@@ -56,6 +58,7 @@ KEPT = (
     "curve_exponent",
     "curve_floor",
     "curve_scale",
+    "label_worth",
     "offline_shift",
     "scrapped",
     "within_budget",
@@ -76,6 +79,7 @@ DRIVERS = (
     ("departures", "People leaving mid-project"),
     ("curve_exponent", "Learning-curve steepness"),
     ("retention", "Test-to-production retention"),
+    ("label_worth", "Head start from the pretrained model"),
     ("missing_impact", "Damage from missing values"),
     ("compute_overrun", "Compute overrun"),
     ("waste", "Wasted GPU time"),
@@ -227,9 +231,12 @@ def _labels_needed(project, derived, arrays) -> int | None:
     if not np.isfinite(needed_balanced):
         return None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        offline_needed = (needed_balanced / arrays["retention"] - arrays["offline_shift"]) / (
-            1.0 - arrays["missing_impact"]
-        )
+        # Invert the shift (production = Φ(k Φ⁻¹(offline))), the measured offset, the missing
+        # values and the learning curve, trial by trial.
+        offline_needed = (
+            ndtr(ndtri(needed_balanced) / arrays["retention"]) - arrays["offline_shift"]
+        ) / (1.0 - arrays["missing_impact"])
+        offline_needed = np.where(arrays["retention"] > 0, offline_needed, np.inf)
         error_needed = 1.0 - offline_needed
         floor, scale, exponent = (
             arrays["curve_floor"],
@@ -237,9 +244,10 @@ def _labels_needed(project, derived, arrays) -> int | None:
             arrays["curve_exponent"],
         )
         if derived.pilot is None:
-            imbalance = min(1.0, 2.0 * project["positive_fraction"])
+            per_label = accuracy.balance_factor(project["positive_fraction"]) * arrays["label_worth"]
             shrink = (error_needed - floor) / scale
-            examples = priors.LEARNING_CURVE_START * shrink ** (-1.0 / exponent) / imbalance
+            effective = shrink ** (-1.0 / exponent) - 1.0
+            examples = effective * priors.LEARNING_CURVE_SCALE[project["task_type"]] / per_label
         else:
             examples = (scale / (error_needed - floor)) ** (1.0 / exponent)
         examples = np.where(error_needed <= floor, np.inf, examples)
@@ -316,7 +324,11 @@ def _by_month(project, derived, sample) -> dict[str, Any]:
             sample["production_balanced"], sample["yearly_loss"], cadence, CHART_MONTHS
         )
         values = classifier.metric(
-            balanced, project["target_metric"], derived.production_prevalence
+            balanced,
+            "metric",
+            derived.production_prevalence,
+            project["target_metric"],
+            project["target_value"],
         )
         low, mid, high = np.quantile(values, [0.1, 0.5, 0.9], axis=0)
         series[name] = {"p10": low.tolist(), "p50": mid.tolist(), "p90": high.tolist()}

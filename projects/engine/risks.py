@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import classifier, priors, words
+from . import accuracy, classifier, priors, words
 
 RISK_KEYS = (
     "data_shortfall",
@@ -135,8 +135,14 @@ def data_shortfall(project, derived, trials, result):
     if needed is None or needed <= have:
         return None
     offline_cap = (1.0 - trials["curve_floor"]) * (1.0 - trials["missing_impact"])
-    capped = np.maximum(0.5, offline_cap * trials["retention"])
-    reachable = classifier.metric(capped, project["target_metric"], derived.production_prevalence)
+    capped = accuracy.shifted(offline_cap, trials["retention"])
+    reachable = classifier.metric(
+        capped,
+        "skill",
+        derived.production_prevalence,
+        project["target_metric"],
+        project["target_value"],
+    )
     data_limited = (~trials["meets_target"]) & (reachable >= project["target_value"])
     ratio = needed / max(have, 1)
     extra = needed - have
@@ -269,20 +275,21 @@ def missing_data(project, derived, trials, result):
     )
 
 
-def _mean_retention(shift: str) -> float:
-    alpha, beta = priors.RETENTION_BETA[shift]
+def _mean_skill_kept(shift: str) -> float:
+    alpha, beta = priors.SKILL_KEPT_BETA[shift]
     return alpha / (alpha + beta)
 
 
 def sampling_bias(project, derived, trials, result):
     if project["representative_sample"]:
         return None
-    declared = _mean_retention(project["production_shift"])
-    effective = _mean_retention(derived.effective_shift)
-    offline = result["offline_score"]["p50"]
-    lost = offline * (declared - effective)
+    declared = _mean_skill_kept(project["production_shift"])
+    effective = _mean_skill_kept(derived.effective_shift)
+    offline = np.array(result["offline_score"]["p50"])
+    lost = float(accuracy.shifted(offline, declared) - accuracy.shifted(offline, effective))
     if derived.effective_shift == project["production_shift"]:
-        lost = offline * 0.05  # already the harshest shift; the funnel still adds its own gap
+        # Already the harshest shift; the funnel still adds its own gap (a tenth of the skill).
+        lost = float(accuracy.shifted(offline, effective) - accuracy.shifted(offline, 0.9 * effective))
     return _risk(
         "sampling_bias",
         0.8,
