@@ -46,29 +46,52 @@ TARGET_METRICS = ("accuracy", "recall", "precision", "f1", "pr_auc")
 
 
 def positive_spread(prevalence: float) -> float:
-    """Standard deviation of positive cases' scores, negatives' being 1."""
+    """Standard deviation of positive cases' scores (negatives' being 1) for a skilled model."""
     if prevalence >= EQUAL_VARIANCE_FROM:
         return 1.0
     return float(min(MAX_SPREAD, (EQUAL_VARIANCE_FROM / prevalence) ** SPREAD_EXPONENT))
 
 
+# The positive class's extra spread shows as a model gains skill (a model without skill scores
+# both classes alike): it grows linearly from none at balanced accuracy 0.5 to full at 0.75.
+SPREAD_FULL_AT = 0.75
+
+
+@lru_cache(maxsize=16)
+def spreads(prevalence: float) -> np.ndarray:
+    """sigma for each balanced accuracy on SCORE_GRID."""
+    full = positive_spread(prevalence)
+    ramp = np.clip((SCORE_GRID - 0.5) / (SPREAD_FULL_AT - 0.5), 0.0, 1.0)
+    sigma = 1.0 + (full - 1.0) * ramp
+    sigma.setflags(write=False)
+    return sigma
+
+
+def youden_balanced(mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """Balanced accuracy at the best threshold, where the two score densities cross."""
+    mu, sigma = np.broadcast_arrays(np.asarray(mu, float), np.asarray(sigma, float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = 1.0 - 1.0 / sigma**2
+        b = 2.0 * mu / sigma**2
+        c = -(mu**2) / sigma**2 - 2.0 * np.log(sigma)
+        root = (-b + np.sqrt(np.maximum(b * b - 4.0 * a * c, 0.0))) / (2.0 * a)
+        threshold = np.where(np.abs(a) < 1e-12, mu / 2.0, root)
+    return (ndtr((mu - threshold) / sigma) + ndtr(threshold)) / 2.0
+
+
 @lru_cache(maxsize=16)
 def separation(prevalence: float) -> np.ndarray:
-    """mu for each balanced accuracy on SCORE_GRID, at the prevalence's spread."""
-    sigma = positive_spread(prevalence)
-    if sigma == 1.0:
-        mu = 2.0 * ndtri(SCORE_GRID)
-    else:
-        # Balanced accuracy at the best threshold, on a fine grid of mu, then inverted.
-        mus = np.linspace(0.0, 12.0 * sigma, 6001)
-        thresholds = np.linspace(-8.0, 12.0 * sigma + 8.0, 4001)
-        best = np.empty_like(mus)
-        for start in range(0, mus.size, BLOCK):
-            block = mus[start : start + BLOCK, None]
-            balanced = (ndtr((block - thresholds) / sigma) + ndtr(thresholds)) / 2.0
-            best[start : start + BLOCK] = balanced.max(axis=1)
-        best = np.maximum.accumulate(best)
-        mu = np.interp(SCORE_GRID, best, mus)
+    """mu for each balanced accuracy on SCORE_GRID, at its spread (bisection per grid point)."""
+    sigma = spreads(prevalence)
+    low = np.zeros(GRID_POINTS)
+    high = np.full(GRID_POINTS, 20.0) * sigma
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        enough = youden_balanced(middle, sigma) >= SCORE_GRID
+        high = np.where(enough, middle, high)
+        low = np.where(enough, low, middle)
+    mu = (low + high) / 2.0
+    mu[0] = 0.0
     mu.setflags(write=False)
     return mu
 
@@ -85,15 +108,16 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
     if target_metric not in TARGET_METRICS:
         raise ValueError(f"unknown target metric {target_metric!r}")
     pi = float(prevalence)
-    sigma = positive_spread(pi)
+    sigma_all = spreads(pi)
     mu_all = separation(pi)
-    thresholds = _thresholds(float(mu_all[-1]), sigma)
+    thresholds = _thresholds(float(mu_all[-1]), float(sigma_all[-1]))
     out = {
         key: np.empty(GRID_POINTS)
         for key in ("accuracy", "recall", "precision", "f1", "pr_auc", "breakeven")
     }
     for start in range(0, GRID_POINTS, BLOCK):
         mu = mu_all[start : start + BLOCK, None]
+        sigma = sigma_all[start : start + BLOCK, None]
         rows = slice(start, start + BLOCK)
         # Thresholds from high to low: recall rises along each row. Flag nothing at the start.
         tpr = ndtr((mu - thresholds[::-1]) / sigma)
@@ -102,13 +126,17 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
         fpr = np.concatenate([np.zeros((fpr.shape[0], 1)), fpr, np.ones((fpr.shape[0], 1))], 1)
         flagged = pi * tpr + (1.0 - pi) * fpr
         with np.errstate(invalid="ignore", divide="ignore"):
-            precision = np.where(flagged > 0, pi * tpr / flagged, 1.0)
+            precision = np.where(flagged > 0, pi * tpr / flagged, np.nan)
+        # Flagging nothing has no precision of its own: take its limit, the precision of the
+        # highest threshold (the prevalence for a model without skill), never a false 100%.
+        precision[:, 0] = precision[:, 1]
+        precision = np.where(np.isnan(precision), pi, precision)
         accuracy = pi * tpr + (1.0 - pi) * (1.0 - fpr)
         f1 = 2.0 * pi * tpr / (pi * tpr + (1.0 - pi) * fpr + pi)
         out["pr_auc"][rows] = np.sum(
             np.diff(tpr, axis=1) * (precision[:, 1:] + precision[:, :-1]) / 2.0, axis=1
         )
-        out["breakeven"][rows] = _breakeven(mu[:, 0], sigma, pi)
+        out["breakeven"][rows] = _breakeven(mu[:, 0], sigma[:, 0], pi)
         if target_metric == "accuracy":
             pick = np.argmax(accuracy, axis=1)
         else:
@@ -120,7 +148,7 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
         out["f1"][rows] = f1[index, pick]
     skill = out["f1"] if target_metric == "f1" else out[target_metric]
     if target_metric in ("recall", "precision"):
-        _operate_at_target(out, mu_all, sigma, pi, target_metric, target_value)
+        _operate_at_target(out, mu_all, sigma_all, pi, target_metric, target_value)
         skill = out["breakeven"]
     out["skill"] = np.maximum.accumulate(skill)
     out["metric"] = np.maximum.accumulate(out["f1"] if target_metric == "f1" else out[target_metric])
@@ -215,11 +243,12 @@ def balanced_needed(name: str, value: float, prevalence: float) -> float:
 
 
 def trivial_value(name: str, prevalence: float) -> float:
-    """The best a model without skill scores on the metric: always answering the majority class
-    (accuracy), flagging every case (recall, precision, f1), or ranking at random (pr_auc)."""
+    """What a model without skill scores on the metric as it is judged: always answering the
+    majority class (accuracy: 1 − prevalence), flagging every case (recall, precision and f1:
+    its break-even point is the prevalence), ranking at random (pr_auc: the prevalence)."""
     return {
         "accuracy": 1.0 - prevalence,
-        "recall": 1.0,
+        "recall": prevalence,
         "precision": prevalence,
         "f1": 2.0 * prevalence / (1.0 + prevalence),
         "pr_auc": prevalence,
@@ -228,6 +257,6 @@ def trivial_value(name: str, prevalence: float) -> float:
 
 def roc_auc(balanced_accuracy: np.ndarray, prevalence: float) -> np.ndarray:
     """Area under the ROC curve of the binormal model, for comparison with published AUCs."""
-    sigma = positive_spread(prevalence)
+    sigma = lookup(balanced_accuracy, spreads(prevalence))
     mu = lookup(balanced_accuracy, separation(prevalence))
     return ndtr(mu / np.sqrt(1.0 + sigma**2))

@@ -12,7 +12,7 @@ from scipy.stats import rankdata
 from . import accuracy, classifier, model, priors, risks, summary
 from . import levers as lever_catalogue
 from .draws import Draws
-from .inputs import normalise, normalise_progress
+from .inputs import normalise, normalise_progress, pilot_warnings
 
 ENGINE_VERSION = "1.0.0"
 CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
@@ -162,6 +162,7 @@ def estimate(
         for key in ("within_budget", "by_deadline", "meets_target", "all_targets")
     }
     result["labels_needed_p50"] = _labels_needed(project, derived, arrays)
+    result["promisable_target"] = _promisable(arrays["production_skill"])
     result["drivers"] = _drivers(drivers_sample)
     result["levers"] = lever_catalogue.rank(
         result,
@@ -170,6 +171,17 @@ def estimate(
             for (lever, _), store in zip(lever_runs, lever_kept, strict=True)
         ],
     )
+    if levers:
+        row = lever_catalogue.promisable(result, arrays)
+        if row is not None:
+            result["levers"] = sorted(
+                [*result["levers"], row],
+                key=lambda lever: (
+                    -lever["delta"]["all_targets"],
+                    -lever["delta"]["meets_target"],
+                    lever["delta"]["cost_p50_usd"],
+                ),
+            )
     result["production_by_month"] = _by_month(project, derived, chart_sample)
     result["curves"] = {"quantiles": [round(float(q), 4) for q in CURVE_QUANTILES], **curves}
     result["cost_breakdown"] = {
@@ -182,6 +194,9 @@ def estimate(
             "compliance_cost",
         )
     }
+    result["warnings"] = pilot_warnings(project["pilot_curve"]) + _target_warnings(
+        project, derived
+    )
     result["risks"] = risks.assess(project, derived, arrays, result)
     result["summary"] = summary.sentences(project, derived, result)
     return result
@@ -214,6 +229,24 @@ def _quantiles(ordered: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     high = np.minimum(low + 1, ordered.size - 1)
     share = position - low
     return ordered[low] + (ordered[high] - ordered[low]) * share
+
+
+PROMISE_CHANCE = 0.8
+
+
+def _promisable(skill: np.ndarray) -> float | None:
+    """The target value met in 4 trials in 5: the 20% quantile of the judged metric without the
+    target's cap. Rounded down to 3 decimals, so a promise is never above what the trials give."""
+    value = float(np.quantile(skill, 1.0 - PROMISE_CHANCE, method="inverted_cdf"))
+    return float(np.floor(value * 1000.0) / 1000.0) if value > 0 else None
+
+
+def _target_warnings(project, derived) -> list[dict[str, str]]:
+    """A target that a model without skill already meets (always "no", flag everything)."""
+    from .summary import trivial_target_sentence  # the same words as the summary
+
+    sentence = trivial_target_sentence(project, derived)
+    return [{"field": "target_value", "message": sentence}] if sentence else []
 
 
 def _phase_share(arrays: dict[str, np.ndarray]) -> dict[str, float]:

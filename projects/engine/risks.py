@@ -107,7 +107,18 @@ def metric_words(project: dict[str, Any]) -> str:
         "accuracy": "accuracy",
         "recall": f"recall (share of {name} caught)",
         "precision": f"precision (share of {name} alerts that are right)",
+        "f1": f"F1 (the balance of {name} caught and alerts that are right)",
+        "pr_auc": f"PR-AUC (alerts that are right, averaged over every share of {name} caught)",
     }[project["target_metric"]]
+
+
+SHORT_METRIC = {
+    "accuracy": "accuracy",
+    "recall": "recall",
+    "precision": "precision",
+    "f1": "F1",
+    "pr_auc": "PR-AUC",
+}
 
 
 def assess(
