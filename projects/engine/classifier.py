@@ -151,7 +151,9 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
         _operate_at_target(out, mu_all, sigma_all, pi, target_metric, target_value)
         skill = out["breakeven"]
     out["skill"] = np.maximum.accumulate(skill)
-    out["metric"] = np.maximum.accumulate(out["f1"] if target_metric == "f1" else out[target_metric])
+    out["metric"] = np.maximum.accumulate(
+        out["f1"] if target_metric == "f1" else out[target_metric]
+    )
     for values in out.values():
         np.clip(values, 0.0, 1.0, out=values)
         values.setflags(write=False)

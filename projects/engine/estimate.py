@@ -194,9 +194,7 @@ def estimate(
             "compliance_cost",
         )
     }
-    result["warnings"] = pilot_warnings(project["pilot_curve"]) + _target_warnings(
-        project, derived
-    )
+    result["warnings"] = pilot_warnings(project["pilot_curve"]) + _target_warnings(project, derived)
     result["risks"] = risks.assess(project, derived, arrays, result)
     result["summary"] = summary.sentences(project, derived, result)
     return result
@@ -277,7 +275,9 @@ def _labels_needed(project, derived, arrays) -> int | None:
             arrays["curve_exponent"],
         )
         if derived.pilot is None:
-            per_label = accuracy.balance_factor(project["positive_fraction"]) * arrays["label_worth"]
+            per_label = (
+                accuracy.balance_factor(project["positive_fraction"]) * arrays["label_worth"]
+            )
             shrink = (error_needed - floor) / scale
             effective = shrink ** (-1.0 / exponent) - 1.0
             examples = effective * priors.LEARNING_CURVE_SCALE[project["task_type"]] / per_label

@@ -189,11 +189,13 @@ INPUTS: tuple[InputSpec, ...] = (
         max_exclusive=True,
         percent=True,
         unit="%",
-        extra={"below_minimum": (
+        extra={
+            "below_minimum": (
                 "balanced accuracy averages the share of positive and of negative cases "
                 "answered right, so guessing already scores 0.5 (50%); a lower score means the "
                 "answers are reversed. Enter 0.5 for a solution no better than guessing"
-            )},
+            )
+        },
     ),
     _spec(
         "achievable_score",

@@ -62,6 +62,9 @@ TITLES = {
 }
 
 
+MIN_LIKELIHOOD = 0.01
+
+
 def likelihood_band(probability: float) -> int:
     return 1 + sum(probability >= edge for edge in LIKELIHOOD_BANDS)
 
@@ -82,10 +85,15 @@ def _band(value: float, edges: tuple[float, ...]) -> int:
     return min(5, 1 + sum(value >= edge for edge in edges))
 
 
-def _risk(key, likelihood, consequence, impact, explanation, mitigation) -> dict[str, Any]:
+def _risk(
+    key, likelihood, consequence, impact, explanation, mitigation, size=None
+) -> dict[str, Any]:
+    """One risk; `size` (optional) is its impact as the text rounds it: 0 means nothing to say."""
     likelihood = float(np.clip(likelihood, 0.0, 1.0))
     consequence = int(np.clip(consequence, 1, 5))
+    extra = {} if size is None else {"size": float(size)}
     return {
+        **extra,
         "key": key,
         "title": TITLES[key],
         "likelihood": round(likelihood, 4),
@@ -95,6 +103,11 @@ def _risk(key, likelihood, consequence, impact, explanation, mitigation) -> dict
         "explanation": explanation,
         "mitigation": mitigation,
     }
+
+
+def _shown_points(share: float) -> int:
+    """Percentage points as the text shows them."""
+    return round(100 * abs(float(share)))
 
 
 def positive_name(project: dict[str, Any]) -> str:
@@ -126,7 +139,13 @@ def assess(
 ):
     """All risks that apply, most severe first."""
     found = [
-        risk for check in CHECKS if (risk := check(project, derived, trials, result)) is not None
+        risk
+        for check in CHECKS
+        if (risk := check(project, derived, trials, result)) is not None
+        # Hygiene: a risk is listed only when it is likely enough to plan for (1% or more) and
+        # its impact is not nothing once rounded for people.
+        and risk["likelihood"] >= MIN_LIKELIHOOD
+        and risk.pop("size", 1.0) > 0
     ]
     order = {name: rank for rank, name in enumerate(SEVERITIES)}
     found.sort(
@@ -143,6 +162,19 @@ def assess(
 def data_shortfall(project, derived, trials, result):
     have = project["labeled_examples"] + project["planned_new_labels"]
     needed = result["labels_needed_p50"]
+    if have == 0:
+        return _risk(
+            "data_shortfall",
+            1.0,
+            5,
+            "You have no labeled examples and plan to label none. Without labels, no model "
+            "can learn the task: it stays at today's "
+            f"{words.percent(project['baseline_score'])} balanced accuracy.",
+            "Models learn from labeled examples. Even a strong pretrained model needs a few "
+            "hundred to adapt to a new task (Howard and Ruder 2018).",
+            "Label a first batch of 1,000 to 5,000 examples and test on 3 to 5 data sizes. "
+            "Then plan the rest from the measured learning curve.",
+        )
     if needed is None or needed <= have:
         return None
     offline_cap = (1.0 - trials["curve_floor"]) * (1.0 - trials["missing_impact"])
@@ -283,6 +315,7 @@ def missing_data(project, derived, trials, result):
         "Find out why values are missing before you fill them in. Add a flag that says a "
         "value was missing. Rebuild the links between systems from a trusted key, such as an "
         "email. Check how many records match.",
+        size=_shown_points(float(np.median(loss))) + int(joins_broken),
     )
 
 
@@ -300,7 +333,9 @@ def sampling_bias(project, derived, trials, result):
     lost = float(accuracy.shifted(offline, declared) - accuracy.shifted(offline, effective))
     if derived.effective_shift == project["production_shift"]:
         # Already the harshest shift; the funnel still adds its own gap (a tenth of the skill).
-        lost = float(accuracy.shifted(offline, effective) - accuracy.shifted(offline, 0.9 * effective))
+        lost = float(
+            accuracy.shifted(offline, effective) - accuracy.shifted(offline, 0.9 * effective)
+        )
     return _risk(
         "sampling_bias",
         0.8,
@@ -312,6 +347,7 @@ def sampling_bias(project, derived, trials, result):
         "everyone. The error shows up only after launch.",
         "Collect a sample from everyone, including those filtered out. Test on it before "
         "launch. Weight the training data to match production.",
+        size=_shown_points(lost),
     )
 
 
@@ -331,9 +367,10 @@ def production_shift(project, derived, trials, result):
         "lower (balanced accuracy).",
         "Test sets flatter models. A fresh copy of a famous test set cost 11 to 14 points "
         "(Recht et al. 2019). A new site keeps about 75% of accuracy (WILDS). A new kind of "
-        "input can lose 40% (ObjectNet).",
+        "input can lose 40 to 45 points (ObjectNet). Better models keep more of their edge.",
         "Before launch, label 300 to 500 real examples from production and test on them. "
         "Train on data from the real channel. Run the model beside today's process first.",
+        size=_shown_points(median_drop),
     )
 
 
@@ -360,12 +397,17 @@ def concept_drift(project, derived, trials, result):
         consequence,
         f"Without retraining, balanced accuracy falls from about {words.percent(at_launch)} "
         f"at launch to about {words.percent(year_end)} after a year. With your plan ({plan}), "
-        f"the first year averages {words.points(plan_loss)} below launch.",
+        + (
+            f"the first year averages {words.points(plan_loss)} below launch."
+            if _shown_points(plan_loss) > 0
+            else "the first year stays within a point of launch."
+        ),
         "The world keeps moving after launch. In a study of 32 data sets, 91% of models got "
         "worse over time (Vela et al. 2022)."
         + (" Seasonal patterns come back every year." if project["drift"] == "seasonal" else ""),
         f"Check accuracy on fresh labels every week. Retrain on recent data {every}. Keep "
         "last season's data so the model learns the seasons.",
+        size=max(_shown_points(at_launch - year_end), _shown_points(plan_loss)),
     )
 
 
