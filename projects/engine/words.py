@@ -88,19 +88,20 @@ def percent_pair(value: float, target: float) -> tuple[str, str]:
     """A value and the target it is compared with, each with enough decimals that they read
     differently whenever they differ: 99.8% against 99.9%, 99.95% against 99.9%.
 
-    Both get at least the decimals `percent` would give either of them, and more until the two
-    texts differ in the same direction as the numbers (trailing zeros are dropped). Pure, for
+    Each gets the decimals `percent` would give it, and both get more until the two texts
+    differ in the same direction as the numbers (trailing zeros are dropped). Pure, for
     the web layer's tables, hover text and what-if too.
     """
     value, target = float(value), float(target)
-    decimals = max(_percent_decimals(value), _percent_decimals(target))
-    while decimals < 6 and value != target:
-        shown_value, shown_target = round(100 * value, decimals), round(100 * target, decimals)
+    value_decimals, target_decimals = _percent_decimals(value), _percent_decimals(target)
+    while value != target and max(value_decimals, target_decimals) < 6:
+        shown_value = round(100 * value, value_decimals)
+        shown_target = round(100 * target, target_decimals)
         # Same order as the numbers themselves, never equal when they differ.
-        if (shown_value < shown_target) == (value < target) and shown_value != shown_target:
+        if shown_value != shown_target and (shown_value < shown_target) == (value < target):
             break
-        decimals += 1
-    return percent(value, decimals), percent(target, decimals)
+        value_decimals = target_decimals = max(value_decimals, target_decimals) + 1
+    return percent(value, value_decimals), percent(target, target_decimals)
 
 
 def percent_against(value: float, target: float) -> str:
