@@ -137,10 +137,7 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
             np.diff(tpr, axis=1) * (precision[:, 1:] + precision[:, :-1]) / 2.0, axis=1
         )
         out["breakeven"][rows] = _breakeven(mu[:, 0], sigma[:, 0], pi)
-        if target_metric == "accuracy":
-            pick = np.argmax(accuracy, axis=1)
-        else:
-            pick = np.argmax(f1, axis=1)
+        pick = np.argmax(accuracy if target_metric == "accuracy" else f1, axis=1)
         index = np.arange(pick.size)
         out["accuracy"][rows] = accuracy[index, pick]
         out["recall"][rows] = tpr[index, pick]

@@ -6,9 +6,8 @@ applies, and the top three risks with what to do. No percentiles: chances in wor
 
 from __future__ import annotations
 
-from typing import Any
-
 import math
+from typing import Any
 
 from . import classifier, words
 from .risks import SHORT_METRIC, metric_words, positive_name
@@ -17,10 +16,8 @@ from .risks import SHORT_METRIC, metric_words, positive_name
 def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> list[str]:
     probability = result["probability"]
     cost, duration = result["cost_usd"], result["duration_weeks"]
-    metric = result["production_metric"]
     target = f"{words.percent(project['target_value'])} {metric_words(project)}"
     overall = words.capital(words.chance_of(probability["all_targets"]))
-    reaching = words.chance_of(probability["meets_target"])
     out = [
         f"Bottom line: {overall} of being in production within "
         f"{words.weeks(project['deadline_weeks'])}, within {words.usd(project['budget_usd'])} "

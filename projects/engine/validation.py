@@ -251,7 +251,8 @@ def imbalance_rows() -> list[Comparison]:
             "random forest: ROC-AUC 0.865, recall 25.1% at specificity 98.5%, PR-AUC 0.511",
             "MIMIC-III in-hospital mortality benchmark (Harutyunyan et al. 2019, Scientific "
             "Data); results in Table 4 of BMC Anesthesiology 22:119 (2022)",
-            f"at ROC-AUC 0.865: recall {recall_at * 100:.1f}% at specificity 98.5%, PR-AUC {pr:.3f}",
+            f"at ROC-AUC 0.865: recall {recall_at * 100:.1f}% at specificity 98.5%, "
+            f"PR-AUC {pr:.3f}",
             recall_at,
             0.20,
             0.31,
