@@ -375,7 +375,6 @@ def production_shift(project, derived, trials, result):
 
 
 def concept_drift(project, derived, trials, result):
-    launch = trials["production_accuracy"]
     yearly_loss = trials["yearly_loss"]
     lost_year = float(np.median(trials["production_balanced"] * yearly_loss))
     # In balanced accuracy, like the sentence it goes in (accuracy at a low precision target's
