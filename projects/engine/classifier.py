@@ -13,11 +13,11 @@ The team operates the model at the threshold that serves the stakeholders' metri
 - accuracy: the accuracy-optimal threshold at the production prevalence (never worse than
   always answering the majority class);
 - f1 and pr_auc: the F1-optimal threshold (pr_auc itself needs no threshold);
-- recall (precision): the threshold that reaches the target recall (precision), provided the
-  other side stays at least as high as the target; a model that cannot do that is judged at
-  its break-even point, where it flags as many cases as there are positives and precision
-  equals recall. Without such a floor any recall target is met by flagging everything, and any
-  precision target by flagging one sure case.
+- recall (precision): the threshold that reaches the target recall (precision) while the other
+  metric stays at or above a floor a fifth of the way from no skill to perfect (`other_floor`);
+  a model that cannot is judged by the most it reaches at that floor. Without a floor any
+  recall target is met by flagging everything, and any precision target by flagging one sure
+  case.
 
 The tables depend on a trial only through `s`, so they are built once per prevalence and target
 on a uniform grid of `s` and interpolated per trial.
@@ -28,7 +28,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr
 
 GRID_START, GRID_END, GRID_POINTS = 0.5, 0.99999, 1201
 SCORE_GRID = np.linspace(GRID_START, GRID_END, GRID_POINTS)
@@ -43,6 +43,9 @@ SPREAD_EXPONENT = 0.2255
 MAX_SPREAD = 3.0
 
 TARGET_METRICS = ("accuracy", "recall", "precision", "f1", "pr_auc")
+# A recall (precision) target counts as met only with the other metric at least this share of the
+# way from a model without skill to perfect (other_floor).
+OTHER_FLOOR_SHARE = 0.2
 
 
 def positive_spread(prevalence: float) -> float:
@@ -113,7 +116,7 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
     thresholds = _thresholds(float(mu_all[-1]), float(sigma_all[-1]))
     out = {
         key: np.empty(GRID_POINTS)
-        for key in ("accuracy", "recall", "precision", "f1", "pr_auc", "breakeven")
+        for key in ("accuracy", "recall", "precision", "f1", "pr_auc", "reach")
     }
     for start in range(0, GRID_POINTS, BLOCK):
         mu = mu_all[start : start + BLOCK, None]
@@ -136,17 +139,26 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
         out["pr_auc"][rows] = np.sum(
             np.diff(tpr, axis=1) * (precision[:, 1:] + precision[:, :-1]) / 2.0, axis=1
         )
-        out["breakeven"][rows] = _breakeven(mu[:, 0], sigma[:, 0], pi)
+        index = np.arange(tpr.shape[0])
+        if target_metric in ("recall", "precision"):
+            recall, fpr_at, precision_at, reach = _operate_at_target(
+                tpr, fpr, precision, pi, target_metric, target_value
+            )
+            out["recall"][rows], out["precision"][rows] = recall, precision_at
+            out["accuracy"][rows] = pi * recall + (1.0 - pi) * (1.0 - fpr_at)
+            out["f1"][rows] = (
+                2.0 * pi * recall / np.maximum(pi * recall + (1.0 - pi) * fpr_at + pi, 1e-300)
+            )
+            out["reach"][rows] = reach
+            continue
         pick = np.argmax(accuracy if target_metric == "accuracy" else f1, axis=1)
-        index = np.arange(pick.size)
         out["accuracy"][rows] = accuracy[index, pick]
         out["recall"][rows] = tpr[index, pick]
         out["precision"][rows] = precision[index, pick]
         out["f1"][rows] = f1[index, pick]
     skill = out["f1"] if target_metric == "f1" else out[target_metric]
     if target_metric in ("recall", "precision"):
-        _operate_at_target(out, mu_all, sigma_all, pi, target_metric, target_value)
-        skill = out["breakeven"]
+        skill = out["reach"]
     out["skill"] = np.maximum.accumulate(skill)
     out["metric"] = np.maximum.accumulate(
         out["f1"] if target_metric == "f1" else out[target_metric]
@@ -157,54 +169,40 @@ def operating_table(prevalence: float, target_metric: str, target_value: float) 
     return out
 
 
-def _breakeven(mu: np.ndarray, sigma: float, pi: float) -> np.ndarray:
-    """Recall (= precision) where the model flags as many cases as there are positives."""
-    low = np.full(mu.size, -40.0)
-    high = np.full(mu.size, 40.0 + mu.max())
-    for _ in range(70):  # bisection: the share flagged falls as the threshold rises
-        threshold = (low + high) / 2.0
-        flagged = pi * ndtr((mu - threshold) / sigma) + (1.0 - pi) * ndtr(-threshold)
-        too_many = flagged > pi
-        low = np.where(too_many, threshold, low)
-        high = np.where(too_many, high, threshold)
-    return ndtr((mu - (low + high) / 2.0) / sigma)
-
-
-def _operate_at_target(out, mu, sigma, pi, target_metric, target_value) -> None:
-    """Recall or precision targets: the threshold that reaches the target where the model can
-    (its break-even point is at or above the target), else the break-even point."""
-    reach = out["breakeven"] >= target_value
-    breakeven = out["breakeven"]
+def other_floor(target_metric: str, prevalence: float) -> float:
+    """The least value of the other metric at which a recall (precision) target counts as met:
+    a fifth of the way from what a model without skill scores to perfect. For a recall target
+    that is precision π + 0.2 (1 − π) (flagging everything scores π); for a precision target,
+    recall 0.2 (flagging one sure case scores 0). An assumption, documented in docs/model.md."""
     if target_metric == "recall":
-        # Threshold where recall equals the target: t = mu - sigma Φ⁻¹(target).
-        recall = np.full(mu.size, float(target_value))
-        fpr = ndtr(sigma * ndtri(min(target_value, 1.0 - 1e-12)) - mu)
-        precision = pi * recall / np.maximum(pi * recall + (1.0 - pi) * fpr, 1e-300)
-    else:
-        # Threshold where precision equals the target: bisection from the break-even point up.
-        low = np.full(mu.size, -40.0)
-        high = np.full(mu.size, 40.0 + mu.max())
-        for _ in range(70):
-            threshold = (low + high) / 2.0
-            tpr = ndtr((mu - threshold) / sigma)
-            fpr = ndtr(-threshold)
-            precise = pi * tpr >= target_value * (pi * tpr + (1.0 - pi) * fpr)
-            # Among thresholds reaching the target precision, keep the lowest (most recall).
-            high = np.where(precise, threshold, high)
-            low = np.where(precise, low, threshold)
-        threshold = high
-        recall = ndtr((mu - threshold) / sigma)
-        fpr = ndtr(-threshold)
-        precision = np.full(mu.size, float(target_value))
-    fpr_even = (1.0 - out["breakeven"]) * pi / (1.0 - pi)  # flagged = pi at break-even
-    recall = np.where(reach, recall, breakeven)
-    precision = np.where(reach, precision, breakeven)
-    fpr = np.where(reach, fpr, fpr_even)
-    out["recall"] = recall
-    out["precision"] = precision
-    out["accuracy"] = pi * recall + (1.0 - pi) * (1.0 - fpr)
-    flagged_share = pi * recall + (1.0 - pi) * fpr
-    out["f1"] = 2.0 * pi * recall / np.maximum(flagged_share + pi, 1e-300)
+        return prevalence + OTHER_FLOOR_SHARE * (1.0 - prevalence)
+    return OTHER_FLOOR_SHARE
+
+
+def _operate_at_target(tpr, fpr, precision, pi, target_metric, target_value):
+    """Recall or precision targets, per row of thresholds (recall rising along each row).
+
+    The judged value is the most the model reaches of the target metric while the other metric
+    stays at or above its floor (`other_floor`), capped at the target: the team sets the
+    threshold to hit the target, not past it. Returns recall, false-positive rate and precision
+    at that threshold, and `reach`, the uncapped value (the model's skill as judged)."""
+    floor = other_floor(target_metric, pi)
+    rows = np.arange(tpr.shape[0])
+    if target_metric == "recall":
+        feasible = precision >= floor
+        reach = np.where(feasible, tpr, 0.0).max(axis=1)
+        wanted = np.minimum(float(target_value), reach)
+        # The highest threshold that reaches the wanted recall at an acceptable precision.
+        candidate = feasible & (tpr >= wanted[:, None] - 1e-12)
+        pick = np.argmax(candidate, axis=1)
+        return wanted, fpr[rows, pick], precision[rows, pick], reach
+    feasible = tpr >= floor
+    reach = np.where(feasible, precision, 0.0).max(axis=1)
+    wanted = np.minimum(float(target_value), reach)
+    # Among thresholds keeping the wanted precision, the lowest one: the most recall.
+    candidate = feasible & (precision >= wanted[:, None] - 1e-12)
+    last = candidate.shape[1] - 1 - np.argmax(candidate[:, ::-1], axis=1)
+    return tpr[rows, last], fpr[rows, last], wanted, reach
 
 
 def lookup(values: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -243,11 +241,12 @@ def balanced_needed(name: str, value: float, prevalence: float) -> float:
 
 def trivial_value(name: str, prevalence: float) -> float:
     """What a model without skill scores on the metric as it is judged: always answering the
-    majority class (accuracy: 1 − prevalence), flagging every case (recall, precision and f1:
-    its break-even point is the prevalence), ranking at random (pr_auc: the prevalence)."""
+    majority class (accuracy: 1 − prevalence), flagging every case (recall: none caught at an
+    acceptable precision; precision: the prevalence; f1 at its best), ranking at random
+    (pr_auc: the prevalence)."""
     return {
         "accuracy": 1.0 - prevalence,
-        "recall": prevalence,
+        "recall": 0.0,
         "precision": prevalence,
         "f1": 2.0 * prevalence / (1.0 + prevalence),
         "pr_auc": prevalence,

@@ -64,22 +64,41 @@ def test_with_rare_positives_accuracy_exceeds_balanced_accuracy():
 
 @pytest.mark.parametrize("target", [0.3, 0.6, 0.8])
 def test_a_recall_target_is_operated_at_its_threshold_with_precision_reported_there(target):
-    table = _table("recall", 0.15, target)
+    prevalence = 0.15
+    floor = classifier.other_floor("recall", prevalence)
+    assert floor == pytest.approx(0.15 + 0.2 * 0.85)
+    table = _table("recall", prevalence, target)
     reached = table["skill"] >= target
+    assert reached.any() and (~reached).any()
+    # Where the model can, the threshold hits the target recall, at an acceptable precision.
     assert np.allclose(table["recall"][reached], target)
-    assert np.all(table["precision"][reached] >= target - 1e-9)
-    # Short of it, the model is judged at its break-even point: recall equals precision.
+    assert np.all(table["precision"][reached] >= floor - 1e-9)
+    # Short of it, it is judged by the most recall it reaches at the floor precision (none, for
+    # the weakest models, whose best precision stays under the floor).
     short = ~reached
-    assert np.allclose(table["recall"][short], table["precision"][short])
+    assert np.allclose(table["recall"][short], table["skill"][short])
+    some = short & (table["skill"] > 0)
+    assert some.any() and np.all(table["precision"][some] >= floor - 1e-9)
     assert np.all(table["metric"][short] < target)
+
+
+def test_flagging_everything_does_not_meet_a_recall_target():
+    # A model without skill reaches any recall only at the prevalence's precision, below the floor.
+    table = _table("recall", 0.15, 0.3)
+    assert table["metric"][0] == 0.0
+    assert classifier.trivial_value("recall", 0.15) == 0.0
 
 
 @pytest.mark.parametrize("target", [0.3, 0.6])
 def test_a_precision_target_is_operated_at_its_threshold_with_recall_reported_there(target):
     table = _table("precision", 0.05, target)
     reached = table["skill"] >= target
+    assert reached.any() and (~reached).any()
     assert np.allclose(table["precision"][reached], target, atol=1e-6)
-    assert np.all(table["recall"][reached] >= target - 1e-6)
+    # Flagging one sure case is not enough: a fifth of the positives at least are caught.
+    assert np.all(table["recall"][reached] >= classifier.other_floor("precision", 0.05) - 1e-6)
+    short = ~reached
+    assert np.allclose(table["precision"][short], table["skill"][short])
 
 
 def test_the_fraud_roc_matches_published_precision_and_recall():

@@ -101,7 +101,7 @@ def test_streams_differ_by_name_chunk_and_seed():
     [
         {"target_value": 0.75},
         {"task_type": "text", "target_value": 0.7},
-        {"positive_fraction": 0.2, "target_metric": "recall", "target_value": 0.45},
+        {"positive_fraction": 0.2, "target_metric": "recall", "target_value": 0.6},
     ],
     ids=["tabular", "text", "recall"],
 )
