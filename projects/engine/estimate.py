@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata
 
 from . import accuracy, classifier, model, priors, risks, summary
 from . import levers as lever_catalogue
 from .draws import Draws
-from .inputs import normalise, normalise_progress
+from .inputs import normalise, normalise_progress, pilot_warnings
 
 ENGINE_VERSION = "1.0.0"
 CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
@@ -32,6 +33,7 @@ KEPT = (
     "production_recall",
     "production_precision",
     "production_metric",
+    "production_skill",
     "accuracy_12m",
     "data_preparation",
     "modeling",
@@ -56,6 +58,7 @@ KEPT = (
     "curve_exponent",
     "curve_floor",
     "curve_scale",
+    "label_worth",
     "offline_shift",
     "scrapped",
     "within_budget",
@@ -76,6 +79,7 @@ DRIVERS = (
     ("departures", "People leaving mid-project"),
     ("curve_exponent", "Learning-curve steepness"),
     ("retention", "Test-to-production retention"),
+    ("label_worth", "Head start from the pretrained model"),
     ("missing_impact", "Damage from missing values"),
     ("compute_overrun", "Compute overrun"),
     ("waste", "Wasted GPU time"),
@@ -158,6 +162,7 @@ def estimate(
         for key in ("within_budget", "by_deadline", "meets_target", "all_targets")
     }
     result["labels_needed_p50"] = _labels_needed(project, derived, arrays)
+    result["promisable_target"] = _promisable(arrays["production_skill"])
     result["drivers"] = _drivers(drivers_sample)
     result["levers"] = lever_catalogue.rank(
         result,
@@ -166,6 +171,17 @@ def estimate(
             for (lever, _), store in zip(lever_runs, lever_kept, strict=True)
         ],
     )
+    if levers:
+        row = lever_catalogue.promisable(result, arrays)
+        if row is not None:
+            result["levers"] = sorted(
+                [*result["levers"], row],
+                key=lambda lever: (
+                    -lever["delta"]["all_targets"],
+                    -lever["delta"]["meets_target"],
+                    lever["delta"]["cost_p50_usd"],
+                ),
+            )
     result["production_by_month"] = _by_month(project, derived, chart_sample)
     result["curves"] = {"quantiles": [round(float(q), 4) for q in CURVE_QUANTILES], **curves}
     result["cost_breakdown"] = {
@@ -178,6 +194,7 @@ def estimate(
             "compliance_cost",
         )
     }
+    result["warnings"] = pilot_warnings(project["pilot_curve"]) + _target_warnings(project, derived)
     result["risks"] = risks.assess(project, derived, arrays, result)
     result["summary"] = summary.sentences(project, derived, result)
     return result
@@ -212,6 +229,24 @@ def _quantiles(ordered: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return ordered[low] + (ordered[high] - ordered[low]) * share
 
 
+PROMISE_CHANCE = 0.8
+
+
+def _promisable(skill: np.ndarray) -> float | None:
+    """The target value met in 4 trials in 5: the 20% quantile of the judged metric without the
+    target's cap. Rounded down to 3 decimals, so a promise is never above what the trials give."""
+    value = float(np.quantile(skill, 1.0 - PROMISE_CHANCE, method="inverted_cdf"))
+    return float(np.floor(value * 1000.0) / 1000.0) if value > 0 else None
+
+
+def _target_warnings(project, derived) -> list[dict[str, str]]:
+    """A target that a model without skill already meets (always "no", flag everything)."""
+    from .summary import trivial_target_sentence  # the same words as the summary
+
+    sentence = trivial_target_sentence(project, derived)
+    return [{"field": "target_value", "message": sentence}] if sentence else []
+
+
 def _phase_share(arrays: dict[str, np.ndarray]) -> dict[str, float]:
     phases = ("data_preparation", "modeling", "deployment", "integration", "governance")
     means = np.array([arrays[phase].mean() for phase in phases])
@@ -227,9 +262,12 @@ def _labels_needed(project, derived, arrays) -> int | None:
     if not np.isfinite(needed_balanced):
         return None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        offline_needed = (needed_balanced / arrays["retention"] - arrays["offline_shift"]) / (
-            1.0 - arrays["missing_impact"]
-        )
+        # Invert the shift (production = Φ(k Φ⁻¹(offline))), the measured offset, the missing
+        # values and the learning curve, trial by trial.
+        offline_needed = (
+            ndtr(ndtri(needed_balanced) / arrays["retention"]) - arrays["offline_shift"]
+        ) / (1.0 - arrays["missing_impact"])
+        offline_needed = np.where(arrays["retention"] > 0, offline_needed, np.inf)
         error_needed = 1.0 - offline_needed
         floor, scale, exponent = (
             arrays["curve_floor"],
@@ -237,9 +275,12 @@ def _labels_needed(project, derived, arrays) -> int | None:
             arrays["curve_exponent"],
         )
         if derived.pilot is None:
-            imbalance = min(1.0, 2.0 * project["positive_fraction"])
+            per_label = (
+                accuracy.balance_factor(project["positive_fraction"]) * arrays["label_worth"]
+            )
             shrink = (error_needed - floor) / scale
-            examples = priors.LEARNING_CURVE_START * shrink ** (-1.0 / exponent) / imbalance
+            effective = shrink ** (-1.0 / exponent) - 1.0
+            examples = effective * priors.LEARNING_CURVE_SCALE[project["task_type"]] / per_label
         else:
             examples = (scale / (error_needed - floor)) ** (1.0 / exponent)
         examples = np.where(error_needed <= floor, np.inf, examples)
@@ -316,7 +357,11 @@ def _by_month(project, derived, sample) -> dict[str, Any]:
             sample["production_balanced"], sample["yearly_loss"], cadence, CHART_MONTHS
         )
         values = classifier.metric(
-            balanced, project["target_metric"], derived.production_prevalence
+            balanced,
+            "metric",
+            derived.production_prevalence,
+            project["target_metric"],
+            project["target_value"],
         )
         low, mid, high = np.quantile(values, [0.1, 0.5, 0.9], axis=0)
         series[name] = {"p10": low.tolist(), "p50": mid.tolist(), "p90": high.tolist()}

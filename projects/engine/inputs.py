@@ -116,6 +116,8 @@ INPUTS: tuple[InputSpec, ...] = (
             ("accuracy", "Accuracy"),
             ("recall", "Recall (share of positives caught)"),
             ("precision", "Precision (share of alerts that are right)"),
+            ("f1", "F1 (balance of recall and precision)"),
+            ("pr_auc", "PR-AUC (precision averaged over every recall)"),
         ),
         controllable=True,
     ),
@@ -179,13 +181,21 @@ INPUTS: tuple[InputSpec, ...] = (
         0.5,
         "Today's solution scores",
         "Balanced accuracy of what is done today (rules, people, or 50% for a coin flip); "
-        "the model starts from here.",
+        "the model starts from here. Balanced accuracy is the average of the share of "
+        "positive cases and the share of negative cases answered right, so guessing scores 50%.",
         "data",
-        minimum=0,
+        minimum=0.5,
         maximum=1,
         max_exclusive=True,
         percent=True,
         unit="%",
+        extra={
+            "below_minimum": (
+                "balanced accuracy averages the share of positive and of negative cases "
+                "answered right, so guessing already scores 0.5 (50%); a lower score means the "
+                "answers are reversed. Enter 0.5 for a solution no better than guessing"
+            )
+        },
     ),
     _spec(
         "achievable_score",
@@ -195,11 +205,18 @@ INPUTS: tuple[InputSpec, ...] = (
         "Balanced accuracy the best published or in-house approach reaches with plenty of "
         "data; no amount of labeling goes past it.",
         "data",
-        minimum=0,
+        minimum=0.5,
         maximum=1,
         min_exclusive=True,
         percent=True,
         unit="%",
+        extra={
+            "below_minimum": (
+                "balanced accuracy averages the share of positive and of negative cases "
+                "answered right, so guessing already scores 0.5 (50%); the best approach must "
+                "do better than guessing"
+            )
+        },
     ),
     _spec(
         "positive_class",
@@ -905,6 +922,10 @@ def _check_number(spec: InputSpec, value: Any) -> float | int:
     low, high = spec.minimum, spec.maximum
     too_low = low is not None and (value <= low if spec.min_exclusive else value < low)
     too_high = high is not None and (value >= high if spec.max_exclusive else value > high)
+    if too_low and "below_minimum" in spec.extra:
+        raise ValueError(
+            f"must be {spec.range_text()}, got {_show(value)}: {spec.extra['below_minimum']}"
+        )
     if too_low or too_high:
         raise ValueError(f"must be {spec.range_text()}, got {_show(value)}")
     return value
@@ -998,3 +1019,33 @@ def _closest_hint(key: str) -> str:
     if close:
         return f'did you mean "{close[0]}"?'
     return "see the list of inputs with `python -m projects.engine --inputs`"
+
+
+def pilot_warnings(points: list[dict[str, float]] | None) -> list[dict[str, str]]:
+    """Warnings about a pilot curve that can be fitted but looks wrong: scores that fall as
+    labels grow, or that go up and down. The estimate still runs; the form shows these."""
+    if not points:
+        return []
+    scores = [point["score"] for point in points]  # sorted by examples in normalise
+    steps = [later - earlier for earlier, later in zip(scores, scores[1:], strict=False)]
+    falls = [index for index, step in enumerate(steps) if step < 0]
+    if not falls:
+        return []
+    first = falls[0]
+    where = (
+        f"from {points[first]['examples']:,} to {points[first + 1]['examples']:,} examples "
+        f"the score falls from {scores[first]:.3g} to {scores[first + 1]:.3g}"
+    )
+    if len(falls) == len(steps):
+        message = (
+            f"The pilot scores fall as labels grow ({where}). More data should not make a model "
+            "worse: check that each point used the same test set, and that the larger samples "
+            "were not labeled differently. The estimate fits the curve as given."
+        )
+    else:
+        message = (
+            f"The pilot scores go up and down ({where}). Differences this size are often noise "
+            "from small test sets: test each size on the same, larger test set, or repeat the "
+            "runs and average them. The estimate fits the curve as given."
+        )
+    return [{"field": "pilot_curve", "message": message}]

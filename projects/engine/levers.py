@@ -6,6 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from . import priors, words
+
 KEPT = (
     "within_budget",
     "by_deadline",
@@ -39,11 +43,56 @@ def _describe_labels(project):
     return f"Label {extra:,} more examples (double the labeled data)"
 
 
+PRODUCTION_LABELS_MIN = 2000
+
+
+def _production_labels(project):
+    """Examples of real production traffic to label: a tenth of the labels, at least 2,000."""
+    have = project["labeled_examples"] + project["planned_new_labels"]
+    return int(min(max(PRODUCTION_LABELS_MIN, have // 10), 10**9 - project["planned_new_labels"]))
+
+
+def _label_production(project):
+    # Training on labeled production traffic closes part of the gap to it: one step milder
+    # shift (assumption, in the spirit of Blitzer et al. 2007, where a few target-domain labels
+    # corrected most of a source-trained model's misalignment).
+    order = priors.SHIFT_ORDER
+    milder = order[max(0, order.index(project["production_shift"]) - 1)]
+    return {
+        "production_shift": milder,
+        "representative_sample": True,
+        "planned_new_labels": project["planned_new_labels"] + _production_labels(project),
+    }
+
+
+def _describe_production_labels(project):
+    count = _production_labels(project)
+    cost = project["label_cost_usd"]
+    if cost is None:
+        cost = priors.LABEL_COST_USD[project["task_type"]]
+    cost *= count * sum(priors.LABEL_QA_OVERHEAD) / 2
+    weeks = count / project["labels_per_week"]
+    return (
+        f"Label {count:,} examples of real production traffic and train on them (about "
+        f"{words.usd(cost)} and {words.weeks(weeks)} of labeling)"
+    )
+
+
 def _mlops_missing(project):
     return [key for key in ("has_monitoring", "has_versioning", "has_rollback") if not project[key]]
 
 
 CATALOGUE = (
+    Lever(
+        "label_production_data",
+        "Label real production data",
+        lambda project, derived: (
+            derived.effective_shift != "same"
+            and project["planned_new_labels"] + PRODUCTION_LABELS_MIN <= 10**9
+        ),
+        _label_production,
+        _describe_production_labels,
+    ),
     Lever(
         "more_labels",
         "Double the labeled data",
@@ -151,3 +200,31 @@ def rank(result: dict[str, Any], outcomes: list[tuple[Lever, dict[str, float]]])
         )
     )
     return rows
+
+
+def promisable(result: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[str, Any] | None:
+    """The lever "set the target to what is reachable": the quality target met with a 4 in 5
+    chance (no new simulation: the same trials judged against a lower target)."""
+    value = result["promisable_target"]
+    project = result["inputs"]
+    if value is None or value >= project["target_value"]:
+        return None
+    meets = arrays["production_skill"] >= value
+    both = arrays["within_budget"] & arrays["by_deadline"]
+    base = result["probability"]
+    label = words.percent_against(value, project["target_value"])
+    return {
+        "key": "promisable_target",
+        "label": "Set the target to what is reachable",
+        "change": f"Promise {label} instead of {words.percent(project['target_value'])} "
+        f"{project['target_metric'].replace('_', '-')}: the target met with a 4 in 5 chance",
+        "delta": {
+            "within_budget": 0.0,
+            "by_deadline": 0.0,
+            "meets_target": float(meets.mean()) - base["meets_target"],
+            "all_targets": float((meets & both).mean()) - base["all_targets"],
+            "cost_p50_usd": 0.0,
+            "duration_p50_weeks": 0.0,
+            "accuracy_12m_p50": 0.0,
+        },
+    }

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import classifier, priors, words
+from . import accuracy, classifier, priors, words
 
 RISK_KEYS = (
     "data_shortfall",
@@ -62,6 +62,9 @@ TITLES = {
 }
 
 
+MIN_LIKELIHOOD = 0.01
+
+
 def likelihood_band(probability: float) -> int:
     return 1 + sum(probability >= edge for edge in LIKELIHOOD_BANDS)
 
@@ -82,10 +85,15 @@ def _band(value: float, edges: tuple[float, ...]) -> int:
     return min(5, 1 + sum(value >= edge for edge in edges))
 
 
-def _risk(key, likelihood, consequence, impact, explanation, mitigation) -> dict[str, Any]:
+def _risk(
+    key, likelihood, consequence, impact, explanation, mitigation, size=None
+) -> dict[str, Any]:
+    """One risk; `size` (optional) is its impact as the text rounds it: 0 means nothing to say."""
     likelihood = float(np.clip(likelihood, 0.0, 1.0))
     consequence = int(np.clip(consequence, 1, 5))
+    extra = {} if size is None else {"size": float(size)}
     return {
+        **extra,
         "key": key,
         "title": TITLES[key],
         "likelihood": round(likelihood, 4),
@@ -95,6 +103,11 @@ def _risk(key, likelihood, consequence, impact, explanation, mitigation) -> dict
         "explanation": explanation,
         "mitigation": mitigation,
     }
+
+
+def _shown_points(share: float) -> int:
+    """Percentage points as the text shows them."""
+    return round(100 * abs(float(share)))
 
 
 def positive_name(project: dict[str, Any]) -> str:
@@ -107,7 +120,18 @@ def metric_words(project: dict[str, Any]) -> str:
         "accuracy": "accuracy",
         "recall": f"recall (share of {name} caught)",
         "precision": f"precision (share of {name} alerts that are right)",
+        "f1": f"F1 (the balance of {name} caught and alerts that are right)",
+        "pr_auc": f"PR-AUC (alerts that are right, averaged over every share of {name} caught)",
     }[project["target_metric"]]
+
+
+SHORT_METRIC = {
+    "accuracy": "accuracy",
+    "recall": "recall",
+    "precision": "precision",
+    "f1": "F1",
+    "pr_auc": "PR-AUC",
+}
 
 
 def assess(
@@ -115,7 +139,13 @@ def assess(
 ):
     """All risks that apply, most severe first."""
     found = [
-        risk for check in CHECKS if (risk := check(project, derived, trials, result)) is not None
+        risk
+        for check in CHECKS
+        if (risk := check(project, derived, trials, result)) is not None
+        # Hygiene: a risk is listed only when it is likely enough to plan for (1% or more) and
+        # its impact is not nothing once rounded for people.
+        and risk["likelihood"] >= MIN_LIKELIHOOD
+        and risk.pop("size", 1.0) > 0
     ]
     order = {name: rank for rank, name in enumerate(SEVERITIES)}
     found.sort(
@@ -132,11 +162,30 @@ def assess(
 def data_shortfall(project, derived, trials, result):
     have = project["labeled_examples"] + project["planned_new_labels"]
     needed = result["labels_needed_p50"]
+    if have == 0:
+        return _risk(
+            "data_shortfall",
+            1.0,
+            5,
+            "You have no labeled examples and plan to label none. Without labels, no model "
+            "can learn the task: it stays at today's "
+            f"{words.percent(project['baseline_score'])} balanced accuracy.",
+            "Models learn from labeled examples. Even a strong pretrained model needs a few "
+            "hundred to adapt to a new task (Howard and Ruder 2018).",
+            "Label a first batch of 1,000 to 5,000 examples and test on 3 to 5 data sizes. "
+            "Then plan the rest from the measured learning curve.",
+        )
     if needed is None or needed <= have:
         return None
     offline_cap = (1.0 - trials["curve_floor"]) * (1.0 - trials["missing_impact"])
-    capped = np.maximum(0.5, offline_cap * trials["retention"])
-    reachable = classifier.metric(capped, project["target_metric"], derived.production_prevalence)
+    capped = accuracy.shifted(offline_cap, trials["retention"])
+    reachable = classifier.metric(
+        capped,
+        "skill",
+        derived.production_prevalence,
+        project["target_metric"],
+        project["target_value"],
+    )
     data_limited = (~trials["meets_target"]) & (reachable >= project["target_value"])
     ratio = needed / max(have, 1)
     extra = needed - have
@@ -266,23 +315,27 @@ def missing_data(project, derived, trials, result):
         "Find out why values are missing before you fill them in. Add a flag that says a "
         "value was missing. Rebuild the links between systems from a trusted key, such as an "
         "email. Check how many records match.",
+        size=_shown_points(float(np.median(loss))) + int(joins_broken),
     )
 
 
-def _mean_retention(shift: str) -> float:
-    alpha, beta = priors.RETENTION_BETA[shift]
+def _mean_skill_kept(shift: str) -> float:
+    alpha, beta = priors.SKILL_KEPT_BETA[shift]
     return alpha / (alpha + beta)
 
 
 def sampling_bias(project, derived, trials, result):
     if project["representative_sample"]:
         return None
-    declared = _mean_retention(project["production_shift"])
-    effective = _mean_retention(derived.effective_shift)
-    offline = result["offline_score"]["p50"]
-    lost = offline * (declared - effective)
+    declared = _mean_skill_kept(project["production_shift"])
+    effective = _mean_skill_kept(derived.effective_shift)
+    offline = np.array(result["offline_score"]["p50"])
+    lost = float(accuracy.shifted(offline, declared) - accuracy.shifted(offline, effective))
     if derived.effective_shift == project["production_shift"]:
-        lost = offline * 0.05  # already the harshest shift; the funnel still adds its own gap
+        # Already the harshest shift; the funnel still adds its own gap (a tenth of the skill).
+        lost = float(
+            accuracy.shifted(offline, effective) - accuracy.shifted(offline, 0.9 * effective)
+        )
     return _risk(
         "sampling_bias",
         0.8,
@@ -294,6 +347,7 @@ def sampling_bias(project, derived, trials, result):
         "everyone. The error shows up only after launch.",
         "Collect a sample from everyone, including those filtered out. Test on it before "
         "launch. Weight the training data to match production.",
+        size=_shown_points(lost),
     )
 
 
@@ -313,17 +367,22 @@ def production_shift(project, derived, trials, result):
         "lower (balanced accuracy).",
         "Test sets flatter models. A fresh copy of a famous test set cost 11 to 14 points "
         "(Recht et al. 2019). A new site keeps about 75% of accuracy (WILDS). A new kind of "
-        "input can lose 40% (ObjectNet).",
+        "input can lose 40 to 45 points (ObjectNet). Better models keep more of their edge.",
         "Before launch, label 300 to 500 real examples from production and test on them. "
         "Train on data from the real channel. Run the model beside today's process first.",
+        size=_shown_points(median_drop),
     )
 
 
 def concept_drift(project, derived, trials, result):
-    launch = trials["production_accuracy"]
     yearly_loss = trials["yearly_loss"]
     lost_year = float(np.median(trials["production_balanced"] * yearly_loss))
-    plan_loss = float(np.median(launch - trials["accuracy_12m"]))
+    # In balanced accuracy, like the sentence it goes in (accuracy at a low precision target's
+    # threshold can rise as the model weakens, so it would hide the decay).
+    monthly = accuracy.monthly_balanced(
+        trials["production_balanced"], yearly_loss, project["retrain_every_months"], 12
+    )
+    plan_loss = float(np.median(trials["production_balanced"] - monthly.mean(axis=1)))
     if project["drift"] == "stable" and lost_year < 0.02:
         return None
     # The consequence is what the plan loses (its retraining cadence included); without
@@ -342,12 +401,17 @@ def concept_drift(project, derived, trials, result):
         consequence,
         f"Without retraining, balanced accuracy falls from about {words.percent(at_launch)} "
         f"at launch to about {words.percent(year_end)} after a year. With your plan ({plan}), "
-        f"the first year averages {words.points(plan_loss)} below launch.",
+        + (
+            f"the first year averages {words.points(plan_loss)} below launch."
+            if _shown_points(plan_loss) > 0
+            else "the first year stays within a point of launch."
+        ),
         "The world keeps moving after launch. In a study of 32 data sets, 91% of models got "
         "worse over time (Vela et al. 2022)."
         + (" Seasonal patterns come back every year." if project["drift"] == "seasonal" else ""),
         f"Check accuracy on fresh labels every week. Retrain on recent data {every}. Keep "
         "last season's data so the model learns the seasons.",
+        size=max(_shown_points(at_launch - year_end), _shown_points(plan_loss)),
     )
 
 
@@ -394,9 +458,14 @@ def budget_overrun(project, derived, trials, result):
         "Most IT projects overrun: by 27% on average, and one in six by about 200% "
         "(Flyvbjerg and Budzier 2011)."
         + (f" Here, the biggest source of doubt is {driver}." if driver else ""),
-        f"Keep a reserve of at least {words.usd(max(0.0, cost['p80'] - project['budget_usd']))}, "
+        f"Keep a reserve of at least {words.usd(_reserve(cost, project['budget_usd']))}, "
         "or cut scope. Compare spend with this estimate at every check-in.",
     )
+
+
+def _reserve(cost, budget):
+    """Money beyond the budget for a 4 in 5 chance, or 9 in 10 where 4 in 5 already fits."""
+    return max(cost["p80"] - budget, cost["p90"] - budget, 0.0)
 
 
 def schedule_overrun(project, derived, trials, result):

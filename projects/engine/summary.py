@@ -6,19 +6,18 @@ applies, and the top three risks with what to do. No percentiles: chances in wor
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from . import words
-from .risks import metric_words, positive_name
+from . import classifier, words
+from .risks import SHORT_METRIC, metric_words, positive_name
 
 
 def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> list[str]:
     probability = result["probability"]
     cost, duration = result["cost_usd"], result["duration_weeks"]
-    metric = result["production_metric"]
     target = f"{words.percent(project['target_value'])} {metric_words(project)}"
     overall = words.capital(words.chance_of(probability["all_targets"]))
-    reaching = words.chance_of(probability["meets_target"])
     out = [
         f"Bottom line: {overall} of being in production within "
         f"{words.weeks(project['deadline_weeks'])}, within {words.usd(project['budget_usd'])} "
@@ -30,20 +29,23 @@ def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> 
         f"less than {words.weeks(duration['p80'])}, and "
         f"{words.chance_of(probability['by_deadline'])} it meets the "
         f"{words.deadline(project['deadline_weeks'])} deadline.",
-        f"Quality: on real traffic, expect about {words.percent(metric['p50'])} "
-        f"{metric_words(project)} at launch. On the team's own test set it scores "
-        f"{words.percent(result['offline_score']['p50'])} balanced accuracy. There is "
-        f"{reaching} of reaching the {words.percent(project['target_value'])} target.",
+        _quality(project, derived, result),
     ]
+    impossible = _impossible(project, derived, result)
+    if impossible:
+        out.append(impossible)
+    trivial = trivial_target_sentence(project, derived)
+    promise = _promise(project, derived, result)
     already_said = set()
     gap = next((risk for risk in result["risks"] if risk["key"] == "expectation_gap"), None)
     if gap is not None:
         out.append("The biggest gap: " + gap["impact"][0].lower() + gap["impact"][1:])
         already_said.add("expectation_gap")
-    paradox = _accuracy_paradox(project, derived)
-    if paradox:
-        out.append(paradox)
+    if trivial:
+        out.append(trivial)
         already_said.add("class_imbalance")
+    if promise:
+        out.append(promise)
     top = [risk for risk in result["risks"] if risk["key"] not in already_said][:3]
     for number, risk in enumerate(top, start=1):
         out.append(
@@ -59,14 +61,98 @@ def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> 
     return out
 
 
-def _accuracy_paradox(project: dict[str, Any], derived: Any) -> str:
-    majority = 1.0 - derived.production_prevalence
-    if project["target_metric"] != "accuracy" or majority < project["target_value"]:
+BALANCED_ACCURACY = (
+    "balanced accuracy (the average of the share of {name} cases it gets right and the share "
+    "of other cases it gets right; guessing scores 50%)"
+)
+
+
+def _quality(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
+    metric = result["production_metric"]["p50"]
+    value, target = words.percent_pair(metric, project["target_value"])
+    name = positive_name(project)
+    offline = words.percent(result["offline_score"]["p50"])
+    recall = words.percent(result["production_recall"]["p50"])
+    precision = words.percent(result["production_precision"]["p50"])
+    chosen = project["target_metric"]
+    if chosen == "recall":
+        side = f" At that point, about {precision} of its {name} alerts are right."
+    elif chosen == "precision":
+        side = f" At that point, it catches about {recall} of {name} cases."
+    elif chosen == "accuracy" and derived.production_prevalence >= 0.2:
+        side = ""
+    else:
+        side = (
+            f" It catches about {recall} of {name} cases, and about {precision} of its alerts "
+            "are right."
+        )
+    return (
+        f"Quality: on real traffic, expect about {value} {metric_words(project)} at launch."
+        f"{side} On the team's own test set it scores {offline} "
+        f"{BALANCED_ACCURACY.format(name=name)}. There is "
+        f"{words.chance_of(result['probability']['meets_target'])} of reaching the {target} target."
+    )
+
+
+def _impossible(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
+    """Say so plainly when no amount of labeled data reaches the target."""
+    if result["labels_needed_p50"] is not None or result["probability"]["meets_target"] >= 0.05:
+        return ""
+    needed = classifier.balanced_needed(
+        project["target_metric"], project["target_value"], derived.production_prevalence
+    )
+    target = f"{words.percent(project['target_value'])} {metric_words(project)}"
+    if not math.isfinite(needed):
+        return (
+            f"The {target} target is impossible as planned: no model reaches it at "
+            f"{words.percent(derived.production_prevalence)} {positive_name(project)}."
+        )
+    return (
+        f"The {target} target is impossible as planned: even with unlimited labels, the best "
+        "known approach falls short of it on real traffic."
+    )
+
+
+def trivial_target_sentence(project: dict[str, Any], derived: Any) -> str:
+    """A target that a model without skill already meets: say so, and what to judge by."""
+    prevalence = derived.production_prevalence
+    chosen, wanted = project["target_metric"], project["target_value"]
+    trivial = classifier.trivial_value(chosen, prevalence)
+    if trivial < wanted:
         return ""
     name = positive_name(project)
+    shown, target = words.percent_pair(trivial, wanted)
+    if chosen == "accuracy":
+        return (
+            f'Always answering "not {name}" already scores {shown} accuracy. '
+            f"That meets the {target} target, yet it catches no "
+            f"{name} at all. So accuracy is the wrong target here. Judge the model by the share "
+            f"of {name} it catches (recall) and the share of its alerts that are right "
+            "(precision)."
+        )
+    if chosen == "pr_auc":
+        how = f"Ranking cases at random already scores {shown} PR-AUC"
+    else:
+        how = f"Flagging every case already scores {shown} {chosen.replace('_', '-')}"
     return (
-        f'Always answering "not {name}" already scores {words.percent(majority)} accuracy. '
-        f"That meets the {words.percent(project['target_value'])} target, yet it catches no "
-        f"{name} at all. So accuracy is the wrong target here. Judge the model by the share of "
-        f"{name} it catches (recall) and the share of its alerts that are right (precision)."
+        f"{how}, since {words.percent(prevalence)} of cases are {name}. That meets the "
+        f"{target} target without any model. Set a target that a useful model must earn."
+    )
+
+
+def _promise(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
+    value = result.get("promisable_target")
+    if value is None or result["probability"]["meets_target"] >= 0.8:
+        return ""
+    trivial = classifier.trivial_value(project["target_metric"], derived.production_prevalence)
+    shown, target = words.percent_pair(value, project["target_value"])
+    words_metric = SHORT_METRIC[project["target_metric"]]
+    if value <= trivial:
+        return (
+            f"No useful {words_metric} target can be promised as planned: with a 4 in 5 chance, "
+            f"the model does no better than a model without skill ({words.percent(trivial)})."
+        )
+    return (
+        f"A target you can promise: about {shown} {words_metric} (a 4 in 5 chance), "
+        f"against the {target} asked."
     )

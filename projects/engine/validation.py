@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import model
+from . import accuracy, classifier, model
 from .draws import Draws
 from .estimate import CHUNK_TRIALS
 from .inputs import normalise
@@ -62,55 +62,256 @@ def _range(values: np.ndarray, scale: float = 100.0, unit: str = "") -> str:
     return f"median {p50:.0f}{unit} (1 in 10 below {p10:.0f}{unit}, 1 in 10 above {p90:.0f}{unit})"
 
 
-def comparisons() -> list[Comparison]:
-    rows = []
+def load(name: str) -> dict[str, Any]:
+    with (INPUT_FOLDER / name).open(encoding="utf-8") as handle:
+        return normalise(json.load(handle))
 
-    imagenet = trials_of("same_protocol_imagenet.json")
-    drop = imagenet["offline"] - imagenet["production_balanced"]
+
+def kept_edge(trials: dict[str, np.ndarray]) -> np.ndarray:
+    """Share of the edge over guessing kept in production: (production − 0.5) / (offline − 0.5).
+
+    The same share for a multi-class benchmark is (new − chance) / (original − chance) of its
+    top-1 accuracy; it is how the binary engine is compared with ImageNet-style figures."""
+    return (trials["production_balanced"] - 0.5) / np.maximum(trials["offline"] - 0.5, 1e-9)
+
+
+# ImageNet-era models' top-1 on the original test sets (Recht et al. 2019 Figure 1 spans about
+# 60% to 85%; 77% is a ResNet-152-class model, the reference for both ImageNet comparisons).
+IMAGENET_TOP1 = 0.77
+IMAGENET_CHANCE = 1 / 1000
+OBJECTNET_CHANCE = 1 / 113  # ObjectNet shares 113 classes with ImageNet
+
+
+def shift_rows() -> list[Comparison]:
+    rows = []
+    imagenet = kept_edge(trials_of("same_protocol_imagenet.json"))
+    drop = (1 - np.median(imagenet)) * (IMAGENET_TOP1 - IMAGENET_CHANCE) * 100
     rows.append(
         Comparison(
-            "Same-protocol test-set drop",
+            "Same-protocol re-collection (fresh)",
             "ImageNet top-1 fell 11 to 14 points; CIFAR-10 3 to 15",
-            "Recht et al. ICML 2019",
-            "drop in points: " + _range(drop),
-            float(np.median(drop) * 100),
-            3.0,
-            15.0,
+            "Recht et al. ICML 2019 (ImageNetV2 MatchedFrequency)",
+            f"keeps {np.median(imagenet) * 100:.0f}% of its edge over guessing (1 in 10 below "
+            f"{np.quantile(imagenet, 0.1) * 100:.0f}%): a {drop:.1f}-point drop for a 77% top-1 "
+            "model",
+            float(drop),
+            11.0,
+            14.0,
             "same_protocol_imagenet.json",
         )
     )
-
-    wilds = trials_of("new_site_wilds.json")
-    retention = wilds["production_balanced"] / wilds["offline"]
+    wilds = kept_edge(trials_of("new_site_wilds.json"))
     rows.append(
         Comparison(
-            "New-site retention",
-            "0.61 to 0.90, median about 0.75, across ten data sets",
+            "New-site retention (new_site)",
+            "ID to OOD retention 0.61 to 0.90, median about 0.75, across ten data sets",
             "Koh et al. ICML 2021 (WILDS), Table 1",
-            "retention in %: " + _range(retention),
-            float(np.median(retention)),
-            0.61,
-            0.90,
+            "share of the edge over guessing kept, in %: " + _range(wilds),
+            float(np.median(wilds)),
+            0.70,
+            0.80,
             "new_site_wilds.json",
         )
     )
-
-    objectnet = trials_of("different_input_objectnet.json")
-    kept = objectnet["retention"]
-    floored = 1 - objectnet["production_balanced"] / objectnet["offline"]
+    objectnet = kept_edge(trials_of("different_input_objectnet.json"))
+    drop = (1 - np.median(objectnet)) * (IMAGENET_TOP1 - OBJECTNET_CHANCE) * 100
     rows.append(
         Comparison(
-            "Different kind of input",
-            "40% to 45% accuracy drop",
-            "Barbu et al. NeurIPS 2019",
-            "relative drop in %: " + _range(1 - kept) + f"; after the floor at chance (50% "
-            f"balanced accuracy) the median observed drop is {np.median(floored) * 100:.0f}%",
-            float(np.median(1 - kept)),
-            0.35,
-            0.50,
+            "Different kind of input (different)",
+            "40 to 45 points lower top-1 accuracy than on ImageNet",
+            "Barbu et al. NeurIPS 2019 (ObjectNet)",
+            f"keeps {np.median(objectnet) * 100:.0f}% of its edge over guessing (1 in 10 below "
+            f"{np.quantile(objectnet, 0.1) * 100:.0f}%, 1 in 10 above "
+            f"{np.quantile(objectnet, 0.9) * 100:.0f}%): a {drop:.0f}-point drop for a 77% top-1 "
+            "model over 113 classes",
+            float(drop),
+            40.0,
+            45.0,
             "different_input_objectnet.json",
         )
     )
+    tickets = trials_of("sentiment_reviews_to_tickets.json")
+    rows.append(
+        Comparison(
+            "Reviews to support tickets (different)",
+            "95% on product reviews, about 70% on support tickets",
+            "Riskboard's seed story (issue 12)",
+            f"{np.median(tickets['offline']) * 100:.0f}% on the test set; on tickets "
+            + _range(tickets["production_balanced"], unit="%"),
+            float(np.median(tickets["production_balanced"])),
+            0.66,
+            0.76,
+            "sentiment_reviews_to_tickets.json",
+        )
+    )
+    well_run = np.median(accuracy.shifted(np.array(0.87), accuracy.skill_kept_quantiles("fresh")))
+    rows.append(
+        Comparison(
+            "A well-run binary model on fresh data (fresh)",
+            "most of ImageNetV2's 11.7-point drop is a replication artefact: 3.6 points remain",
+            "Engstrom et al. ICML 2020",
+            f"an 87% binary model keeps a median {well_run * 100:.1f}% "
+            f"({(0.87 - well_run) * 100:.1f} points lower)",
+            float((0.87 - well_run) * 100),
+            0.5,
+            5.0,
+            "same_protocol_imagenet.json",
+        )
+    )
+    return rows
+
+
+def imbalance_rows() -> list[Comparison]:
+    rows = []
+    fraud = trials_of("ulb_card_fraud.json")
+    prevalence = load("ulb_card_fraud.json")["positive_fraction"]
+    auc = np.median(classifier.roc_auc(fraud["offline"], prevalence))
+    table = classifier.operating_table(prevalence, "f1", 0.8)
+    pr_auc = np.median(classifier.lookup(fraud["offline"], table["pr_auc"]))
+    recall, precision = (
+        np.median(fraud["production_recall"]),
+        np.median(fraud["production_precision"]),
+    )
+    rows.append(
+        Comparison(
+            "Card fraud, 0.172% positives: recall",
+            "boosted trees reach precision and recall of about 0.81 (F1 0.81), PR-AUC 0.82 to "
+            "0.85, ROC-AUC 0.97",
+            "ULB credit-card fraud data; Sabado et al. 2026 (IJLTEMAS); Zhetpisbay & "
+            "Kuatbayeva 2026 (Universum)",
+            f"at the F1-best threshold: recall {recall:.2f}, precision {precision:.2f}; "
+            f"PR-AUC {pr_auc:.2f}; ROC-AUC {auc:.3f}",
+            float(recall),
+            0.65,
+            0.90,
+            "ulb_card_fraud.json",
+        )
+    )
+    rows.append(
+        Comparison(
+            "Card fraud, 0.172% positives: precision",
+            "about 0.81 at the tuned threshold (random forest 0.93 at lower recall)",
+            "ULB credit-card fraud data; Sabado et al. 2026 (IJLTEMAS)",
+            f"precision {precision:.2f} at recall {recall:.2f}",
+            float(precision),
+            0.75,
+            0.97,
+            "ulb_card_fraud.json",
+        )
+    )
+    f1 = np.median(
+        2
+        * fraud["production_precision"]
+        * fraud["production_recall"]
+        / np.maximum(fraud["production_precision"] + fraud["production_recall"], 1e-12)
+    )
+    rows.append(
+        Comparison(
+            "Card fraud, 0.172% positives: F1",
+            "0.81 at the tuned threshold (XGBoost)",
+            "Sabado et al. 2026 (IJLTEMAS)",
+            f"F1 {f1:.2f}",
+            float(f1),
+            0.75,
+            0.87,
+            "ulb_card_fraud.json",
+        )
+    )
+    rows.append(
+        Comparison(
+            "Card fraud, 0.172% positives: PR-AUC",
+            "0.82 (XGBoost) to above 0.84 (tree ensembles, cross-validated)",
+            "Sabado et al. 2026; Zhetpisbay & Kuatbayeva 2026",
+            f"PR-AUC {pr_auc:.2f}",
+            float(pr_auc),
+            0.75,
+            0.88,
+            "ulb_card_fraud.json",
+        )
+    )
+    mimic = load("mimic_mortality.json")["positive_fraction"]
+    # The ROC model alone: at a random forest's published ROC-AUC, its recall at its published
+    # specificity, and its PR-AUC.
+    skill = classifier.SCORE_GRID[
+        np.searchsorted(classifier.roc_auc(classifier.SCORE_GRID, mimic), 0.865)
+    ]
+    mu = classifier.lookup(np.array([skill]), classifier.separation(mimic))[0]
+    sigma = classifier.lookup(np.array([skill]), classifier.spreads(mimic))[0]
+    from scipy.special import ndtr, ndtri
+
+    recall_at = float(ndtr((mu - ndtri(0.985)) / sigma))
+    pr = float(
+        classifier.lookup(
+            np.array([skill]), classifier.operating_table(mimic, "pr_auc", 0.5)["pr_auc"]
+        )[0]
+    )
+    rows.append(
+        Comparison(
+            "ICU mortality, 13% positives: recall at 98.5% specificity",
+            "random forest: ROC-AUC 0.865, recall 25.1% at specificity 98.5%, PR-AUC 0.511",
+            "MIMIC-III in-hospital mortality benchmark (Harutyunyan et al. 2019, Scientific "
+            "Data); results in Table 4 of BMC Anesthesiology 22:119 (2022)",
+            f"at ROC-AUC 0.865: recall {recall_at * 100:.1f}% at specificity 98.5%, "
+            f"PR-AUC {pr:.3f}",
+            recall_at,
+            0.20,
+            0.31,
+            "mimic_mortality.json",
+        )
+    )
+    rows.append(
+        Comparison(
+            "ICU mortality, 13% positives: PR-AUC",
+            "0.459 (logistic regression, ROC-AUC 0.838) to 0.511 (random forest, 0.865)",
+            "BMC Anesthesiology 22:119 (2022), Table 4, on Harutyunyan et al.'s benchmark",
+            f"PR-AUC {pr:.3f} at ROC-AUC 0.865",
+            pr,
+            0.45,
+            0.58,
+            "mimic_mortality.json",
+        )
+    )
+    return rows
+
+
+def learning_curve_rows() -> list[Comparison]:
+    """Fine-tuning against training from scratch: labels for the same test-set score."""
+    project = load("pretrained_text_ulmfit.json")
+    tuned = np.median(_offline(project))
+    scratch = {**project, "approach": "from_scratch"}
+    low, high = 100.0, 100.0 * 1000
+    for _ in range(40):  # bisection on a log scale: labels from scratch for the same median
+        middle = float(np.sqrt(low * high))
+        reached = np.median(_offline({**scratch, "labeled_examples": int(middle)}))
+        low, high = (middle, high) if reached < tuned else (low, middle)
+    ratio = high / 100.0
+    return [
+        Comparison(
+            "Pretrained model against training from scratch",
+            "with 100 labels, fine-tuning matches training from scratch on 10x (IMDb) to 20x "
+            "(AG News) more labels",
+            "Howard & Ruder 2018, ULMFiT (ACL), Figure 3",
+            f"fine-tuned on 100 labels: {tuned * 100:.0f}% on the test set; from scratch needs "
+            f"{ratio:.0f}x the labels for the same score",
+            float(ratio),
+            10.0,
+            20.0,
+            "pretrained_text_ulmfit.json",
+        )
+    ]
+
+
+def _offline(project: dict[str, Any]) -> np.ndarray:
+    derived = model.derive(project)
+    size = min(CHUNK_TRIALS, project["trials"])
+    return model.simulate(project, derived, Draws(project["seed"], 0, size))["offline"]
+
+
+def comparisons() -> list[Comparison]:
+    rows = []
+    rows += shift_rows()
+    rows += imbalance_rows()
+    rows += learning_curve_rows()
 
     typical = trials_of("typical_it_project_flyvbjerg.json")
     normal = typical["tail"] == 1.0

@@ -46,6 +46,10 @@ def weeks(value: float) -> str:
         return "forever"
     if value < 1.5:
         return "1 week"
+    if value >= 52 * 100:
+        return "more than 100 years"
+    if value >= 52 * 10:
+        return f"about {round(value / 52):,} years"
     if value > 104:
         return f"{_trim(round(value / 52, 1))} years ({round(value):,} weeks)"
     return f"{round(value):,} weeks"
@@ -78,6 +82,36 @@ def percent(share: float, decimals: int | None = None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + "%"
+
+
+def percent_pair(value: float, target: float) -> tuple[str, str]:
+    """A value and the target it is compared with, each with enough decimals that they read
+    differently whenever they differ: 99.8% against 99.9%, 99.95% against 99.9%.
+
+    Each gets the decimals `percent` would give it, and both get more until the two texts
+    differ in the same direction as the numbers (trailing zeros are dropped). Pure, for
+    the web layer's tables, hover text and what-if too.
+    """
+    value, target = float(value), float(target)
+    value_decimals, target_decimals = _percent_decimals(value), _percent_decimals(target)
+    while value != target and max(value_decimals, target_decimals) < 6:
+        shown_value = round(100 * value, value_decimals)
+        shown_target = round(100 * target, target_decimals)
+        # Same order as the numbers themselves, never equal when they differ.
+        if shown_value != shown_target and (shown_value < shown_target) == (value < target):
+            break
+        value_decimals = target_decimals = max(value_decimals, target_decimals) + 1
+    return percent(value, value_decimals), percent(target, target_decimals)
+
+
+def percent_against(value: float, target: float) -> str:
+    """The value as `percent_pair` writes it beside the target."""
+    return percent_pair(value, target)[0]
+
+
+def _percent_decimals(share: float) -> int:
+    text = percent(share)[:-1]
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def points(share: float) -> str:

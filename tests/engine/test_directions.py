@@ -87,7 +87,13 @@ def test_a_harsher_production_shift_never_raises_production_accuracy(name, repre
         _run(name, production_shift=shift, representative_sample=representative)
         for shift in ("same", "fresh", "new_site", "different")
     ]
-    for output in ("production_accuracy", "production_metric", "production_accuracy_12m"):
+    outputs = ["production_metric"]
+    if _inputs(name).get("target_metric", "accuracy") == "accuracy":
+        # Accuracy is reported at the threshold of the stakeholders' metric: for a 30% precision
+        # target a better model flags more cases, which lowers accuracy. It is monotone only
+        # where accuracy is the target.
+        outputs += ["production_accuracy", "production_accuracy_12m"]
+    for output in outputs:
         medians = [result[output]["p50"] for result in results]
         means = [result[output]["mean"] for result in results]
         assert medians == sorted(medians, reverse=True), (output, medians)

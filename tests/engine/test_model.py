@@ -101,14 +101,14 @@ def test_streams_differ_by_name_chunk_and_seed():
     [
         {"target_value": 0.75},
         {"task_type": "text", "target_value": 0.7},
-        {"positive_fraction": 0.2, "target_metric": "recall", "target_value": 0.45},
+        {"positive_fraction": 0.2, "target_metric": "recall", "target_value": 0.6},
     ],
     ids=["tabular", "text", "recall"],
 )
 def test_labels_needed_give_an_even_chance_of_meeting_the_target(inputs):
     base = {**inputs, "trials": 20000, "seed": 17}
     needed = estimate(base, levers=False)["labels_needed_p50"]
-    assert isinstance(needed, int) and needed > 1000
+    assert isinstance(needed, int) and needed > 100
 
     def chance(labels):
         result = estimate({**base, "labeled_examples": labels}, levers=False)
