@@ -98,6 +98,43 @@ class CheckInForm(forms.Form):
 
 # The JSON payload -----------------------------------------------------------------------------
 
+# Integers in a posted body longer than this are kept as their length only: far outside every
+# range, and Python refuses to even read one of more than 4,300 digits.
+MAX_INTEGER_DIGITS = 30
+
+
+class LongInteger:
+    """An integer of too many digits to be any check-in value, as json.loads met it."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return f"a {self.digits:,}-digit number"
+
+    __repr__ = __str__
+
+
+def bounded_int(text: str) -> int | LongInteger:
+    """json.loads's `parse_int`: short integers as int, longer ones as LongInteger."""
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_INTEGER_DIGITS else LongInteger(digits)
+
+
+def text_problem(text: str) -> str:
+    """Why text cannot be stored as it is (empty when it can): a NUL, which PostgreSQL refuses,
+    or a lone surrogate, which no database can encode."""
+    if "\x00" in text:
+        return "must not contain NUL characters (\\u0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"must be valid Unicode text; character {exc.start + 1} is a lone surrogate "
+            f"(\\u{ord(text[exc.start]):04x})"
+        )
+    return ""
+
 
 def parse_payload(payload: Any) -> tuple[dict | None, dict[str, str]]:
     """A posted check-in -> (fields for `record`, errors by field name).
@@ -111,31 +148,55 @@ def parse_payload(payload: Any) -> tuple[dict | None, dict[str, str]]:
     known = {spec.key for spec in PROGRESS} | {"date", "note"}
     for key in payload:
         if key not in known:
-            errors[str(key)] = "is not a check-in field; known fields are " + ", ".join(
-                sorted(known)
+            # JSON keys are text; a long one is named by its start.
+            errors[key if len(key) <= 100 else key[:100] + "…"] = (
+                "is not a check-in field; known fields are " + ", ".join(sorted(known))
             )
     for key in REQUIRED:
         if key not in payload:
             errors[key] = f"is required: {PROGRESS_BY_KEY[key].range_text()}"
     day = timezone.localdate()
     if "date" in payload:
+        date = payload["date"]
         try:
-            day = datetime.date.fromisoformat(str(payload["date"]))
+            if not isinstance(date, str) or len(date) > 10:
+                raise ValueError("not a date")
+            day = datetime.date.fromisoformat(date)
         except ValueError:
-            errors["date"] = f"must be a date like 2026-11-26, got {payload['date']!r}"
+            errors["date"] = f"must be a date like 2026-11-26, got {_short(date)}"
     note = payload.get("note", "")
     if not isinstance(note, str):
         errors["note"] = "must be text"
     elif len(note) > NOTE_MAX_LENGTH:
         errors["note"] = f"must be at most {NOTE_MAX_LENGTH} characters, got {len(note)}"
+    elif text_problem(note):
+        errors["note"] = text_problem(note)
+    numbers = {}
+    for key, value in payload.items():
+        if key not in PROGRESS_BY_KEY:
+            continue
+        if isinstance(value, LongInteger):
+            errors[key] = f"must be {PROGRESS_BY_KEY[key].range_text()}, got {value}"
+        else:
+            numbers[key] = value
     progress = None
     try:
-        progress = normalise_progress({k: v for k, v in payload.items() if k in PROGRESS_BY_KEY})
+        progress = normalise_progress(numbers)
     except InputError as exc:
         errors.update({key: message for key, message in exc.errors.items() if key not in errors})
     if errors:
         return None, errors
     return {"date": day, "note": note, "progress": progress}, {}
+
+
+def _short(value: Any) -> str:
+    """A posted value or key, quoted for a message: short, and without characters that would
+    scramble it (controls, NUL, lone surrogates)."""
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "…"
+        return repr(text) if text.isprintable() else "text with unprintable characters"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 # Recording ------------------------------------------------------------------------------------

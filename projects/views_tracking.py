@@ -4,6 +4,8 @@ re-estimate cadence, the history of the risk with its comparisons, and the team'
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -75,10 +77,13 @@ def project_cadence(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for(request, project_id)
     require_editor(membership)
     text = request.POST.get("reestimate_every_days", "").strip()
-    try:
-        days = int(text)
-    except ValueError:
-        days = None
+    days = None
+    if len(text) > 6:
+        # Longer than any cadence: judged by its form, never converted.
+        days = -1 if text.lstrip("+-").isdigit() else None
+    else:
+        with contextlib.suppress(ValueError):
+            days = int(text)
     if days is None or not 0 <= days <= MAX_CADENCE_DAYS:
         messages.error(request, cadence_rejection(text, days))
         return redirect(project)

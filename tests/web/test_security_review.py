@@ -1,0 +1,225 @@
+"""The outside security review's findings (issue 10), one section each, each a test that failed
+before its fix. The broader property-based posts are in test_hostile_input.py."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from projects import checkins, whatif
+from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, PROGRESS
+from projects.forms import NumberRefused, parse_number
+from projects.models import CheckIn, Estimate, Revision
+
+pytestmark = pytest.mark.django_db
+
+# Every hostile post must be answered within this many seconds (the review's took 30 s).
+QUICK = 0.5
+
+
+def strict_client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def timed_post(client: Client, url: str, data, **extra):
+    started = time.perf_counter()
+    response = client.post(url, data, **extra)
+    elapsed = time.perf_counter() - started
+    assert response.status_code != 500, f"server error for {str(data)[:200]}"
+    assert elapsed < QUICK, f"{elapsed:.2f} s for {str(data)[:200]}"
+    return response
+
+
+def saved_rows() -> tuple[int, int, int]:
+    return Revision.objects.count(), Estimate.objects.count(), CheckIn.objects.count()
+
+
+# Finding 1: number fields in exponent form hang the server ------------------------------------
+
+NUMBER_SPECS = [spec for spec in (*INPUTS, *PROGRESS) if spec.kind in ("number", "integer")]
+
+
+@pytest.mark.parametrize("text", ["1e1000000", "-1e1000000", "1E+999999", "9" * 5000, "1e400"])
+def test_every_number_field_refuses_huge_numbers_in_microseconds(text):
+    started = time.perf_counter()
+    for spec in NUMBER_SPECS:
+        with pytest.raises(NumberRefused):
+            parse_number(spec, text)
+    # About 40 fields: a millisecond each would be plenty; the review's took 30 s each.
+    assert time.perf_counter() - started < 0.05
+
+
+def test_plain_numbers_still_read_as_before():
+    spec = {spec.key: spec for spec in NUMBER_SPECS}
+    assert parse_number(spec["labeled_examples"], "1e3") == 1000
+    assert parse_number(spec["target_value"], "92.5%") == 0.925
+    assert parse_number(spec["budget_usd"], "$ 1,250,000") == 1_250_000
+    assert parse_number(spec["seed"], "9,223,372,036,854,775,807") == 2**63 - 1
+    assert parse_number(spec["deadline_weeks"], "1e-99999") == 0  # zero to every input
+    assert parse_number(spec["deadline_weeks"], "sNaN") == "sNaN"  # text, for the engine to name
+
+
+def test_the_project_form_refuses_exponent_bombs_quickly(owner, project):
+    client = strict_client(owner)
+    url = reverse("project_edit", args=[project.pk])
+    before = saved_rows()
+    for key in ("labeled_examples", "deadline_weeks", "target_value", "trials"):
+        label = INPUTS_BY_KEY[key].label
+        response = timed_post(client, url, {"name": "x", key: "1e1000000"})
+        assert response.status_code == 200
+        error = response.context["form"].errors[key][0]
+        assert error.startswith(f"{label}: must be "), error
+        assert "1e1000000 is far outside that" in error
+    response = timed_post(client, url, {"name": "x", "pilot_curve": "1e1000000, 50\n2, 3\n4, 5"})
+    assert (
+        "Line 1 should be the number of examples"
+        in response.context["form"].errors["pilot_curve"][0]
+    )
+    assert saved_rows() == before
+
+
+def test_a_viewer_cannot_hang_the_what_if(viewer, project):
+    response = timed_post(
+        strict_client(viewer),
+        reverse("project_whatif", args=[project.pk]),
+        {"deadline_weeks": "1e1000000", "planned_new_labels": "1e1000000"},
+    )
+    assert response.status_code == 200
+    errors = response.context["whatif_form"].errors
+    assert {"deadline_weeks", "planned_new_labels"} <= set(errors)
+    assert "far outside" in errors["planned_new_labels"][0]
+
+
+def test_the_checkin_form_and_api_refuse_exponent_bombs_quickly(owner, project):
+    client = strict_client(owner)
+    before = saved_rows()
+    response = timed_post(
+        client,
+        reverse("checkin_create", args=[project.pk]),
+        {"date": "2026-01-05", "weeks_elapsed": "2", "spent_usd": "1", "labels_done": "1e1000000"},
+    )
+    assert response.status_code == 200
+    assert "Planned labels done: must be" in response.context["form"].errors["labels_done"][0]
+    _, token = checkins.create_token(project.team, "pipeline", owner)
+    response = timed_post(
+        Client(raise_request_exception=False),
+        reverse("api_checkin_create", args=[project.pk]),
+        '{"weeks_elapsed": 2, "spent_usd": 1, "labels_done": 1e1000000}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert "labels_done" in response.json()["fields"]
+    assert saved_rows() == before
+
+
+def test_the_cadence_refuses_a_huge_number_quickly(owner, project):
+    response = timed_post(
+        strict_client(owner),
+        reverse("project_cadence", args=[project.pk]),
+        {"reestimate_every_days": "9" * 100_000},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.reestimate_every_days == 7
+
+
+# Finding 2: hostile number text gives a server error ------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["sNaN", "-sNaN", "snan", "1e9999999", "-1e9999999%", "NaN"])
+def test_hostile_number_text_gets_a_field_error_in_every_number_field(owner, project, text):
+    client = strict_client(owner)
+    before = saved_rows()
+    # The project form (percentages, integers, money), the what-if and the check-in form.
+    fields = {spec.key: text for spec in INPUTS if spec.kind in ("number", "integer")}
+    response = timed_post(client, reverse("project_edit", args=[project.pk]), fields)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {key for key in fields if key != "seed"} <= set(errors)
+    keys = [key for key in whatif.WHATIF_KEYS if key in fields]
+    response = timed_post(
+        client, reverse("project_whatif", args=[project.pk]), dict.fromkeys(keys, text)
+    )
+    assert set(response.context["whatif_form"].errors) == set(keys)
+    data = {spec.key: text for spec in PROGRESS} | {"date": "2026-01-05"}
+    response = timed_post(client, reverse("checkin_create", args=[project.pk]), data)
+    assert set(response.context["form"].errors) == {spec.key for spec in PROGRESS}
+    assert saved_rows() == before
+
+
+@pytest.fixture
+def api(project, owner):
+    _, token = checkins.create_token(project.team, "pipeline", owner)
+    url = reverse("api_checkin_create", args=[project.pk])
+    client = Client(raise_request_exception=False)
+
+    def post(body: bytes | str):
+        before = saved_rows()
+        response = timed_post(
+            client, url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert response["Content-Type"] == "application/json"
+        if response.status_code == 400:
+            assert saved_rows() == before
+        return response
+
+    return post
+
+
+def test_the_api_names_the_field_of_a_5000_digit_integer(api):
+    response = api('{"weeks_elapsed": ' + "9" * 5000 + ', "spent_usd": 1}')
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "weeks_elapsed": "must be a number from 0 up to 520, got a 5,000-digit number"
+    }
+
+
+def test_the_api_refuses_deep_nesting_as_json(api):
+    response = api('{"weeks_elapsed": 1, "spent_usd": 1, "note": ' + "[" * 2000 + "]" * 2000 + "}")
+    assert response.status_code == 400
+    assert "too deeply" in response.json()["fields"]["body"]
+
+
+@pytest.mark.parametrize(
+    ("note", "problem"),
+    [("\\ud800", "lone surrogate (\\ud800)"), ("a\\u0000b", "NUL characters")],
+    ids=["lone surrogate", "NUL"],
+)
+def test_the_api_refuses_notes_no_database_can_store(api, note, problem):
+    response = api('{"weeks_elapsed": 1, "spent_usd": 1, "note": "' + note + '"}')
+    assert response.status_code == 400
+    assert problem in response.json()["fields"]["note"]
+
+
+def test_the_api_answers_an_oversized_body_in_json(api):
+    body = json.dumps({"weeks_elapsed": 1, "spent_usd": 1, "note": "x" * 200_000})
+    response = api(body)
+    assert response.status_code == 400
+    assert "at most 64 KB" in response.json()["fields"]["body"]
+
+
+def test_form_posts_cannot_carry_lone_surrogates_or_nul(owner, project):
+    # Form bodies are decoded with replacement characters, so a lone surrogate (sent as its
+    # invalid UTF-8 bytes) arrives as U+FFFD; a NUL is refused by Django's CharField.
+    client = strict_client(owner)
+    url = reverse("checkin_create", args=[project.pk])
+    body = "date=2026-01-05&weeks_elapsed=2&spent_usd=1&note=a%ED%A0%80b"
+    response = timed_post(client, url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert CheckIn.objects.get().note == "a\ufffd\ufffd\ufffdb"
+    response = timed_post(
+        client,
+        url,
+        body.replace("%ED%A0%80", "%00"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.context["form"].errors["note"][0]
+    assert CheckIn.objects.count() == 1
