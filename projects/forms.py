@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.db.models import Q
+from django.core import validators
 
 from projects.engine.inputs import (
     INPUTS,
@@ -492,7 +492,7 @@ def _upper_first(text: str) -> str:
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        required=False, help_text="Optional; team owners can add you by this address."
+        required=False, help_text="Optional; team owners can invite you by this address."
     )
 
     class Meta(UserCreationForm.Meta):
@@ -506,26 +506,29 @@ class TeamForm(forms.ModelForm):
         fields = ("name",)
 
 
-class AddMemberForm(forms.Form):
-    """A team owner adds someone, found by username or email, with a role."""
+class InviteForm(forms.Form):
+    """A team owner invites someone, by username or email, with a role. Whether such an account
+    exists is never looked up here: the answer must not tell."""
 
-    who = forms.CharField(label="Username or email", max_length=254)
+    who = forms.CharField(
+        label="Username or email",
+        max_length=150,
+        help_text="They join when they open the link and accept, or sign up from it.",
+    )
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
-
-    def __init__(self, *args, team: Team, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.team = team
 
     def clean_who(self):
         who = self.cleaned_data["who"].strip()
-        users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
-        matches = list(users[:2])
-        if not matches:
+        if "@" in who:
+            try:
+                validators.validate_email(who)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"Username or email: “{who[:60]}” has an @ but is not an email address; "
+                    "type an address like kim@example.org, or a username without @."
+                ) from None
+        elif not who.isprintable():
             raise forms.ValidationError(
-                f'Nobody has the username or email "{who}". Ask them to sign up first.'
+                "Username or email: use letters, digits and @/./+/-/_ only."
             )
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                f'More than one account matches "{who}"; use the exact username instead.'
-            )
-        return matches[0]
+        return who

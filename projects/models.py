@@ -294,3 +294,68 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.team}"
+
+
+# How long an invitation link stays valid.
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a team. Nobody becomes a member without accepting: the
+    invitee opens the link (only its hash is stored) while signed in as the invited account, or
+    signs up from it. Single use, and it expires after INVITATION_VALID_FOR.
+
+    It names the invited account by email or by username, exactly one of the two, as the owner
+    typed it; nothing here says whether such an account exists. Delivery by email can send the
+    link to `email` (or to the email of the account called `username`)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(blank=True, help_text="The address invited, when invited by email.")
+    username = models.CharField(
+        max_length=150, blank=True, help_text="The username invited, when invited by username."
+    )
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.EDITOR
+    )
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the token in the invitation link."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(email="") & ~models.Q(username=""))
+                | (~models.Q(email="") & models.Q(username="")),
+                name="invitation_names_email_or_username",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.invitee} to {self.team} ({self.role})"
+
+    @property
+    def invitee(self) -> str:
+        """The email or username invited, as the owner typed it."""
+        return self.email or self.username
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    def is_for(self, user) -> bool:
+        """Whether `user` is the account invited: its username or its email is the one invited
+        (a username may contain @ too)."""
+        names = {user.get_username().casefold()}
+        if user.email:
+            names.add(user.email.casefold())
+        return self.invitee.casefold() in names

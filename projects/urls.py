@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import views, views_report
+from projects import invitations, views, views_report
 
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
@@ -36,4 +36,11 @@ urlpatterns = [
         views.member_update,
         name="member_update",
     ),
+    path("teams/<int:team_id>/leave/", views.team_leave, name="team_leave"),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", invitations.invitation_detail, name="invitation"),
 ]

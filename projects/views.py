@@ -22,9 +22,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects import estimates, presenters
-from projects.forms import AddMemberForm, ProjectForm, SignupForm, TeamForm
-from projects.models import Estimate, Membership, Project, Team
+from projects import estimates, invitations, presenters
+from projects.forms import InviteForm, ProjectForm, SignupForm, TeamForm
+from projects.models import Estimate, Invitation, Membership, Project, Team
 
 logger = logging.getLogger(__name__)
 
@@ -407,28 +407,31 @@ def project_estimate(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The team's members; owners invite (a POST) and manage members and invitations here."""
     membership = membership_for(request, team_id)
     team = membership.team
-    form = AddMemberForm(request.POST or None, team=team)
+    form = InviteForm(request.POST or None)
     if request.method == "POST":
         if not membership.can_manage:
-            raise PermissionDenied("Only a team owner can add members.")
+            raise PermissionDenied("Only a team owner can invite members.")
         if form.is_valid():
-            user, role = form.cleaned_data["who"], form.cleaned_data["role"]
-            added, created = Membership.objects.get_or_create(
-                team=team, user=user, defaults={"role": role}
+            invitation, token = invitations.create(
+                team, form.cleaned_data["who"], form.cleaned_data["role"], request.user
             )
-            if created:
-                messages.success(
-                    request, f"Added {user.get_username()} as {added.get_role_display().lower()}."
-                )
-            else:
-                messages.info(
-                    request,
-                    f"{user.get_username()} is already a member "
-                    f"({added.get_role_display().lower()}); change the role below.",
-                )
-            return redirect(team)
+            # Shown on this response only: the token is stored as a hash, nowhere else.
+            response = render(
+                request,
+                "teams/invitation_created.html",
+                {
+                    "team": team,
+                    "invitation": invitation,
+                    "role": invitation.get_role_display().lower(),
+                    "link": invitations.link(request, token),
+                    "expires": presenters.date_text(invitation.expires_at, with_time=True),
+                },
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
     return render(
         request,
         "teams/team.html",
@@ -436,8 +439,10 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             "team": team,
             "membership": membership,
             "members": team.memberships.select_related("user").order_by("user__username"),
+            "owners": team.memberships.filter(role=Membership.Role.OWNER).count(),
             "form": form,
             "roles": Membership.Role.choices,
+            "invitations": invitations.pending_rows(team) if membership.can_manage else [],
         },
     )
 
@@ -449,38 +454,97 @@ def member_update(request: HttpRequest, team_id: int, membership_id: int) -> Htt
     membership = membership_for(request, team_id)
     if not membership.can_manage:
         raise PermissionDenied("Only a team owner can change members.")
-    member = get_object_or_404(Membership, pk=membership_id, team_id=team_id)
+    get_object_or_404(Membership, pk=membership_id, team_id=team_id)
     team = membership.team
     remove = request.POST.get("action") == "remove"
     role = request.POST.get("role", "")
-    name = member.user.get_username()
     # Rejections are shown at the top of the team page, so each starts with what the page calls
     # the control it is about (teams/team.html): the "Role of <name>" list or the Remove button.
-    if not remove and role not in Membership.Role.values:
-        roles = ", ".join(Membership.Role.labels[:-1]) + f" or {Membership.Role.labels[-1]}"
-        messages.error(request, f"Role of {name}: pick {roles} from the list, then press Change.")
-        return redirect(team)
-    losing_owner = member.role == Membership.Role.OWNER and (remove or role != member.role)
-    if losing_owner and team.memberships.filter(role=Membership.Role.OWNER).count() == 1:
-        control, then = (
-            ("Remove", f"remove {name}") if remove else (f"Role of {name}", f"change {name}'s role")
+    with transaction.atomic():
+        # The team's memberships are locked while the owners are counted and the change made,
+        # so two owners demoting each other at once cannot leave the team without one.
+        members = list(
+            Membership.objects.select_for_update().filter(team=team).select_related("user")
         )
-        messages.error(
-            request,
-            f"{control}: {name} is the team's only owner, and a team needs one. Make another "
-            f"member Owner first, then {then}.",
-        )
-        return redirect(team)
+        member = next((m for m in members if m.pk == membership_id), None)
+        if member is None:  # removed meanwhile
+            raise_not_found()
+        me = next((m for m in members if m.user_id == request.user.pk), None)
+        if me is None or not me.can_manage:  # demoted or removed meanwhile
+            raise PermissionDenied("Only a team owner can change members.")
+        name = member.user.get_username()
+        if not remove and role not in Membership.Role.values:
+            roles = ", ".join(Membership.Role.labels[:-1]) + f" or {Membership.Role.labels[-1]}"
+            messages.error(
+                request, f"Role of {name}: pick {roles} from the list, then press Change."
+            )
+            return redirect(team)
+        owners = sum(1 for m in members if m.role == Membership.Role.OWNER)
+        losing_owner = member.role == Membership.Role.OWNER and (remove or role != member.role)
+        if losing_owner and owners == 1:
+            control, then = (
+                ("Remove", f"remove {name}")
+                if remove
+                else (f"Role of {name}", f"change {name}'s role")
+            )
+            messages.error(
+                request,
+                f"{control}: {name} is the team's only owner, and a team needs one. Make another "
+                f"member Owner first, then {then}.",
+            )
+            return redirect(team)
+        if remove:
+            member.delete()
+        else:
+            member.role = role
+            member.save(update_fields=["role"])
     if remove:
-        member.delete()
         messages.success(request, f"Removed {name} from {team}.")
         if member.user_id == request.user.pk:
             return redirect("portfolio")
     else:
-        member.role = role
-        member.save(update_fields=["role"])
         messages.success(request, f"{name} is now {member.get_role_display().lower()}.")
     return redirect(team)
+
+
+@login_required
+@require_POST
+def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Any member leaves a team, whatever their role, unless they are its last owner."""
+    team = membership_for(request, team_id).team
+    with transaction.atomic():
+        members = list(Membership.objects.select_for_update().filter(team=team))
+        mine = next((m for m in members if m.user_id == request.user.pk), None)
+        if mine is None:
+            raise_not_found()
+        owners = sum(1 for m in members if m.role == Membership.Role.OWNER)
+        if mine.role == Membership.Role.OWNER and owners == 1:
+            messages.error(
+                request,
+                f"Leave {team}: you are its only owner, and a team needs one. Make another "
+                "member Owner first, then leave.",
+            )
+            return redirect(team)
+        mine.delete()
+    if request.session.get(SESSION_TEAM) == team.pk:
+        del request.session[SESSION_TEAM]
+    messages.success(request, f"You left {team}.")
+    return redirect("portfolio")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    """An owner withdraws an invitation that has not been accepted yet."""
+    membership = membership_for(request, team_id)
+    if not membership.can_manage:
+        raise PermissionDenied("Only a team owner can revoke invitations.")
+    invitation = get_object_or_404(Invitation, pk=invitation_id, team=membership.team)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        messages.success(request, f"Revoked the invitation of {invitation.invitee}.")
+    return redirect(membership.team)
 
 
 @login_required
@@ -502,14 +566,44 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """A new account with its personal team; from an invitation's link, it joins that team too."""
+    token = request.POST.get("invitation") or request.GET.get("invitation") or ""
+    invitation = invitations.find(token) if token else None
+    if invitation is not None and not invitation.is_pending(timezone.now()):
+        invitation = None
     if request.user.is_authenticated:
-        return redirect("portfolio")
-    form = SignupForm(request.POST or None)
+        return redirect("invitation", token=token) if invitation else redirect("portfolio")
+    initial = {}
+    if invitation is not None:
+        initial = (
+            {"email": invitation.email} if invitation.email else {"username": invitation.username}
+        )
+    form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
             Team.create_personal(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        joined = invitations.accept(invitation, user) if invitation is not None else None
+        if joined is not None:
+            request.session[SESSION_TEAM] = invitation.team_id
+            messages.success(
+                request,
+                f"Welcome, {user.get_username()}. You joined {invitation.team} as "
+                f"{joined.get_role_display().lower()}.",
+            )
+            return redirect("portfolio")
+        if invitation is not None:
+            messages.error(
+                request,
+                f"Your account was made, but the invitation to {invitation.team} is for "
+                f"{invitation.invitee}, so you did not join it. Ask its owner for an invitation "
+                "to your username.",
+            )
         messages.success(request, f"Welcome, {user.get_username()}. This is your team's portfolio.")
         return redirect("portfolio")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "invitation": invitation, "token": token if invitation else ""},
+    )

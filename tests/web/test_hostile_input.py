@@ -38,11 +38,12 @@ from hypothesis import strategies as st
 
 from projects import checkins, whatif
 from projects.checkins import CheckInForm
-from projects.forms import AddMemberForm, ProjectForm, SignupForm, TeamForm
+from projects.forms import InviteForm, ProjectForm, SignupForm, TeamForm
 from projects.models import (
     ApiToken,
     CheckIn,
     Estimate,
+    Invitation,
     Membership,
     Project,
     Revision,
@@ -296,13 +297,16 @@ def test_member_add_and_update(owner_client, team, owner, editor):
 
     @HYPOTHESIS
     @given(
-        hostile_data(set(AddMemberForm(team=team).fields)),
+        hostile_data(set(InviteForm().fields)),
         hostile_data({"role", "action"}),
         hostile_data({"role", "action"}),
         st.booleans(),
     )
     def run(add_data, their_data, my_data, remove_me):
-        post_form(owner_client, add, add_data)
+        invited = Invitation.objects.count()
+        response = post_form(owner_client, add, add_data)
+        if bound_forms(response):  # refused: no invitation made
+            assert Invitation.objects.count() == invited
         their_data = {k: v for k, v in their_data.items() if k != "action"}  # keep the member
         role_before = Membership.objects.get(pk=theirs.pk).role
         response = post_form(owner_client, update(theirs), their_data)

@@ -3,17 +3,21 @@ before its fix. The broader property-based posts are in test_hostile_input.py.""
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import checkins, whatif
 from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, PROGRESS
 from projects.forms import NumberRefused, parse_number
-from projects.models import CheckIn, Estimate, Revision
+from projects.models import CheckIn, Estimate, Invitation, Membership, Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +227,121 @@ def test_form_posts_cannot_carry_lone_surrogates_or_nul(owner, project):
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.context["form"].errors["note"][0]
     assert CheckIn.objects.count() == 1
+
+
+# Finding 3: anyone can add anyone to their team -----------------------------------------------
+
+
+def invite(client: Client, team, who: str, role: str = "editor") -> str:
+    response = client.post(reverse("team", args=[team.pk]), {"who": who, "role": role})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    return response.context["link"]
+
+
+def test_an_invited_user_is_not_a_member_until_they_accept(owner, team, make_user):
+    victim = make_user("victor", "victor@private.example")
+    owner_client = strict_client(owner)
+    link = invite(owner_client, team, "victor")
+    # Not a member, not shown, not visible to the team.
+    assert not Membership.objects.filter(team=team, user=victim).exists()
+    page = owner_client.get(reverse("team", args=[team.pk])).content.decode()
+    assert "victor@private.example" not in page
+    assert "victor" in page  # the pending invitation, as the owner typed it
+    # They see who invites them to what, and nothing changes until they accept.
+    victim_client = strict_client(victim)
+    response = victim_client.get(link)
+    assert response.status_code == 200
+    assert "olivia invites victor to join the team Payments as editor" in response.text
+    assert not Membership.objects.filter(team=team, user=victim).exists()
+    response = victim_client.post(link)
+    assert response.status_code == 302 and response["Location"] == team.get_absolute_url()
+    assert Membership.objects.get(team=team, user=victim).role == Membership.Role.EDITOR
+
+
+def test_unknown_and_known_names_get_the_same_answer(owner, team, make_user):
+    make_user("sam", "sam@example.org")
+    client = strict_client(owner)
+    answers = []
+    for who in ("sam", "nobody-at-all", "sam@example.org", "nobody@example.org"):
+        response = client.post(reverse("team", args=[team.pk]), {"who": who, "role": "viewer"})
+        assert response.status_code == 200
+        text = re.sub(r"/invitations/[\w-]+/", "/invitations/TOKEN/", response.text)
+        text = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "CSRF", text)
+        answers.append(text.replace(who, "X"))
+    assert answers[0] == answers[1] and answers[2] == answers[3]
+    assert "Nobody has" not in answers[1] and "sign up first" not in answers[1]
+
+
+def test_an_invitation_works_once_for_the_invited_account_only(owner, team, make_user):
+    sam, mallory = make_user("sam"), make_user("mallory")
+    link = invite(strict_client(owner), team, "SAM", role="viewer")
+    response = strict_client(mallory).post(link)
+    assert response.status_code == 403
+    assert "this invitation is for SAM" in response.text
+    assert not Membership.objects.filter(team=team, user=mallory).exists()
+    sam_client = strict_client(sam)
+    assert sam_client.post(link).status_code == 302
+    # Used: it cannot be used again, by anyone.
+    assert sam_client.get(link).status_code == 410
+    assert strict_client(mallory).post(link).status_code == 410
+    assert Membership.objects.filter(team=team).count() == 2
+
+
+def test_an_invitation_expires_after_seven_days_and_can_be_revoked(owner, team, make_user):
+    sam = make_user("sam")
+    owner_client = strict_client(owner)
+    link = invite(owner_client, team, "sam")
+    invitation = Invitation.objects.get()
+    valid_for = invitation.expires_at - invitation.created_at
+    assert abs(valid_for - datetime.timedelta(days=7)) < datetime.timedelta(seconds=1)
+    Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert strict_client(sam).post(link).status_code == 410
+    link = invite(owner_client, team, "sam")
+    revoke = reverse("invitation_revoke", args=[team.pk, Invitation.objects.first().pk])
+    assert owner_client.post(revoke).status_code == 302
+    response = strict_client(sam).post(link)
+    assert response.status_code == 410 and "revoked" in response.text
+    assert not Membership.objects.filter(team=team, user=sam).exists()
+
+
+def test_signing_up_from_an_invitation_joins_the_team(owner, team):
+    link = invite(strict_client(owner), team, "newcomer@example.org", role="viewer")
+    anonymous = Client(raise_request_exception=False)
+    page = anonymous.get(link)
+    assert page.status_code == 200 and "Sign up and join" in page.text
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    form = anonymous.get(reverse("signup") + f"?invitation={token}")
+    assert 'value="newcomer@example.org"' in form.text  # the invited address, filled in
+    response = anonymous.post(
+        reverse("signup"),
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.org",
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+            "invitation": token,
+        },
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="newcomer")
+    assert Membership.objects.get(team=team, user=user).role == Membership.Role.VIEWER
+    assert Invitation.objects.get().accepted_by == user
+
+
+def test_a_member_can_always_leave_unless_they_are_the_last_owner(owner, team, viewer, editor):
+    for member in (viewer, editor):
+        response = strict_client(member).post(reverse("team_leave", args=[team.pk]))
+        assert response.status_code == 302 and response["Location"] == reverse("portfolio")
+        assert not Membership.objects.filter(team=team, user=member).exists()
+    response = strict_client(owner).post(reverse("team_leave", args=[team.pk]), follow=True)
+    assert "you are its only owner" in response.text
+    assert Membership.objects.filter(team=team, user=owner).exists()
+    # Removing oneself through the member list works too, for an owner who is not the last.
+    Membership.objects.create(team=team, user=viewer, role=Membership.Role.OWNER)
+    mine = Membership.objects.get(team=team, user=owner)
+    response = strict_client(owner).post(
+        reverse("member_update", args=[team.pk, mine.pk]), {"action": "remove"}
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=mine.pk).exists()
