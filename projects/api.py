@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from projects import checkins
+from projects import checkins, estimates
 from projects.models import ApiToken, Estimate, Project
 
 # A check-in is a few hundred bytes; a 2,000-character note escaped as \\uXXXX is 12 KB.
@@ -80,6 +80,20 @@ def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
     fields, errors = checkins.parse_payload(payload)
     if errors:
         return _error(400, "Some check-in fields are invalid.", fields=errors)
+    revision = project.latest_revision()
+    problem = estimates.too_large_here(revision.inputs.get("trials") if revision else None)
+    if problem:
+        return _error(
+            409,
+            f"Nothing was saved: {project}'s Simulated scenarios (trials) {problem}. Change it "
+            "on the project's Edit inputs page.",
+        )
+    # A token counts as one user of its team.
+    wait, message = estimates.request_wait(f"token:{token.pk}", token.team)
+    if wait:
+        response = _error(429, message, retry_after_seconds=wait)
+        response["Retry-After"] = str(wait)
+        return response
     # A pipeline waits for nobody: with a broker the estimate always goes to a worker.
     checkin, estimate = checkins.record(project, api_token=token, background=True, **fields)
     body = {

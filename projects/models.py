@@ -175,6 +175,19 @@ class Estimate(models.Model):
         CHECKIN = "checkin", "Check-in"
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="estimates")
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="estimates",
+        editable=False,
+        help_text="The revision's project, copied here so that the database can hold a project "
+        "to one queued-or-running estimate.",
+    )
+    rerun_requested = models.BooleanField(
+        default=False,
+        help_text="Someone asked for an estimate of a newer revision or check-in while this one "
+        "was pending; when it finishes, the project's latest state is queued.",
+    )
     checkin = models.ForeignKey(
         "CheckIn",
         null=True,
@@ -197,11 +210,27 @@ class Estimate(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    PENDING = (Status.QUEUED, Status.RUNNING)
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_pending_estimate_per_project",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Estimate {self.pk} of {self.revision} ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.project_id is None and self.revision_id is not None:
+            self.project_id = Revision.objects.values_list("project_id", flat=True).get(
+                pk=self.revision_id
+            )
+        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:

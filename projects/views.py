@@ -64,6 +64,22 @@ def project_for(request: HttpRequest, project_id: int) -> tuple[Project, Members
     return project, membership
 
 
+def limit_estimates(request: HttpRequest, team: Team, *, whatif: bool = False) -> tuple[int, str]:
+    """Count a request that asks for an estimate against the user's and team's limits; when over
+    one, flash the message and return (seconds to wait, message) for a 429."""
+    wait, message = estimates.request_wait(f"user:{request.user.pk}", team, whatif=whatif)
+    if wait and not whatif:
+        messages.error(request, message)
+    return wait, message
+
+
+def too_many(response: HttpResponse, wait: int) -> HttpResponse:
+    """A response refused by a rate limit: 429, with the seconds to wait in Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def raise_not_found() -> NoReturn:
     raise Http404("Nothing here, or not yours to see.")
 
@@ -154,7 +170,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
         if example
         else None,
     )
-    if request.method == "POST" and form.is_valid():
+    wait = 0
+    if request.method == "POST" and form.is_valid() and not _refuse_large(form):
+        wait, _ = limit_estimates(request, membership.team)
+    if request.method == "POST" and form.is_valid() and not wait:
         with transaction.atomic():
             project = Project.objects.create(
                 team=membership.team,
@@ -166,7 +185,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         estimate = estimates.queue_estimate(revision)
         _message_for(request, estimate, "Project created")
         return redirect(project)
-    return render(
+    response = render(
         request,
         "projects/project_form.html",
         {
@@ -177,6 +196,15 @@ def project_create(request: HttpRequest) -> HttpResponse:
             "example": example,
         },
     )
+    return too_many(response, wait) if wait else response
+
+
+def _refuse_large(form: ProjectForm) -> bool:
+    """Mark "Simulated scenarios" when this site cannot run that many in a request."""
+    problem = estimates.too_large_here(form.inputs.get("trials") if form.inputs else None)
+    if problem:
+        form.add_error("trials", f"{form.fields['trials'].label}: {problem}.")
+    return bool(problem)
 
 
 def _stories() -> list[dict]:
@@ -221,33 +249,43 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     inputs = latest.inputs if latest else None
     form = ProjectForm(request.POST or None, inputs=inputs, initial=initial)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    wait = 0
+    if request.method == "POST" and form.is_valid() and not _refuse_large(form):
+        wait, _ = limit_estimates(request, project.team)
+    if request.method == "POST" and form.is_valid() and not wait:
         based_on = form.cleaned_data["based_on"]
-        if latest and based_on and based_on != latest.number:
-            # Someone saved while this form was open: show what they changed, keep what this
-            # user typed, and let a second save make it the next revision.
-            earlier = project.revisions.filter(number=based_on).first()
-            conflict = {
-                "revision": latest,
-                "changes": presenters.revision_changes(
-                    earlier.inputs if earlier else None, latest.inputs
-                ),
-            }
-            data = request.POST.copy()
-            data["based_on"] = str(latest.number)
-            form = ProjectForm(data, inputs=inputs, initial=initial)
-        else:
-            with transaction.atomic():
+        with transaction.atomic():
+            # The revision this form started from is compared with the latest one under the
+            # same lock of the project row that numbers the new revision: of two saves from the
+            # same revision, the second waits here and is then shown the conflict.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            current = project.latest_revision()
+            stale = current is not None and based_on and based_on != current.number
+            if not stale:
                 project.name = form.cleaned_data["name"]
                 project.description = form.cleaned_data["description"]
                 project.save(update_fields=["name", "description", "updated_at"])
                 revision = project.add_revision(
                     form.inputs, request.user, form.cleaned_data["note"]
                 )
+        if not stale:
             estimate = estimates.queue_estimate(revision)
             _message_for(request, estimate, f"Saved revision {revision.number}")
             return redirect(project)
-    return render(
+        # Someone saved while this form was open: show what they changed, keep what this user
+        # typed, and let a second save make it the next revision.
+        latest = current
+        earlier = project.revisions.filter(number=based_on).first()
+        conflict = {
+            "revision": latest,
+            "changes": presenters.revision_changes(
+                earlier.inputs if earlier else None, latest.inputs
+            ),
+        }
+        data = request.POST.copy()
+        data["based_on"] = str(latest.number)
+        form = ProjectForm(data, inputs=inputs, initial=initial)
+    response = render(
         request,
         "projects/project_form.html",
         {
@@ -258,10 +296,20 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
             "conflict": conflict,
         },
     )
+    return too_many(response, wait) if wait else response
 
 
 def _message_for(request: HttpRequest, estimate: Estimate, done: str) -> None:
-    if estimate.status == Estimate.Status.FAILED:
+    if getattr(estimate, "reused", False):
+        # The project had an estimate pending already: no second one runs beside it.
+        then = "; the latest revision is estimated next" if estimate.rerun_requested else ""
+        messages.success(
+            request,
+            f"{done}. An estimate of revision {estimate.revision.number} was already "
+            f"{estimate.get_status_display().lower()}, so no new one was started{then}; "
+            "this page updates.",
+        )
+    elif estimate.status == Estimate.Status.FAILED:
         messages.error(request, f"{done}, but its estimate failed; the reason is shown below.")
     elif estimate.status == Estimate.Status.DONE:
         messages.success(request, f"{done} and estimated.")
@@ -286,8 +334,13 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         if viewed is None:
             raise_not_found()
     estimate = viewed.latest_estimate() if viewed else None
+    if estimate is None and viewed is not None and viewed == latest_revision:
+        # Saved while an earlier revision's estimate was pending: that one is followed, and
+        # this revision is estimated when it finishes.
+        estimate = estimates.pending_estimate(project.pk)
     if estimate is not None:
         estimate = estimates.resume_if_orphaned(estimate)
+        estimate = estimates.run_if_waiting(estimate)
     shown = estimate
     if viewed == latest_revision and (estimate is None or estimate.status != Estimate.Status.DONE):
         # Keep showing the last good report beside a failed or pending one.
@@ -396,6 +449,17 @@ def project_estimate(request: HttpRequest, project_id: int) -> HttpResponse:
     revision = project.latest_revision()
     if revision is None:
         raise_not_found()
+    problem = estimates.too_large_here(revision.inputs.get("trials"))
+    if problem:
+        messages.error(
+            request,
+            f"Re-estimate: Simulated scenarios {problem}. Change it with Edit inputs.",
+        )
+        return redirect(project)
+    wait, message = limit_estimates(request, project.team)
+    if wait:
+        page = render(request, "429.html", {"team": project.team, "back": project}, status=429)
+        return too_many(page, wait)
     estimate = estimates.queue_estimate(revision, trigger=Estimate.Trigger.MANUAL)
     _message_for(request, estimate, f"Re-ran revision {revision.number}")
     return redirect(project)

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects import checkins, estimates, history
 from projects.models import ApiToken, Estimate
-from projects.views import membership_for, project_for, raise_not_found, require_editor
+from projects.views import (
+    limit_estimates,
+    membership_for,
+    project_for,
+    raise_not_found,
+    require_editor,
+    too_many,
+)
 
 # The longest cadence the page offers to set: a year.
 MAX_CADENCE_DAYS = 365
@@ -35,7 +42,19 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, f"{project} is archived; restore it before checking in.")
         return redirect(project)
     form = checkins.CheckInForm(request.POST or None)
+    wait = 0
     if request.method == "POST" and form.is_valid():
+        revision = project.latest_revision()
+        problem = estimates.too_large_here(revision.inputs.get("trials") if revision else None)
+        if problem:
+            form.add_error(
+                None,
+                f"Nothing was saved: this project's Simulated scenarios {problem}. Change it "
+                "with Edit inputs, then check in.",
+            )
+        else:
+            wait, _ = limit_estimates(request, project.team)
+    if request.method == "POST" and form.is_valid() and not wait:
         checkin, estimate = checkins.record(
             project,
             date=form.cleaned_data["date"],
@@ -56,7 +75,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
                 request, "Check-in saved. The estimate from it is queued; this page updates."
             )
         return redirect(f"{project.get_absolute_url()}#checkin-{checkin.pk}")
-    return render(
+    response = render(
         request,
         "projects/checkin_form.html",
         {
@@ -66,6 +85,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
             "last": project.checkins.order_by("-date", "-id").first(),
         },
     )
+    return too_many(response, wait) if wait else response
 
 
 # Re-estimate cadence --------------------------------------------------------------------------
@@ -127,7 +147,7 @@ def estimate_status(request: HttpRequest, project_id: int, estimate_id: int) -> 
     estimate = get_object_or_404(
         Estimate.objects.select_related("revision"), pk=estimate_id, revision__project=project
     )
-    estimate = estimates.resume_if_orphaned(estimate)
+    estimate = estimates.run_if_waiting(estimates.resume_if_orphaned(estimate))
     stalled = estimate.is_stalled(timezone.now())
     # Meanwhile the page shows the last good report; the box says which one it is.
     shown = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
@@ -57,6 +58,34 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
     return middleware
 
 
+# Rate limits -----------------------------------------------------------------------------------
+
+
+def count_request(name: str, key: str, limit: int, window: int) -> int:
+    """Count one request of kind `name` for `key` (a user, a team, an address) in the current
+    fixed window of `window` seconds; return 0 when it is within `limit`, else the seconds until
+    the window ends. Counted with the cache's atomic add and incr, so concurrent requests, and
+    several processes sharing a Redis cache (CACHE_URL), count every request once."""
+    now = time.time()
+    start = int(now // window) * window
+    cache_key = _cache_key("rate", name, key, str(start))
+    cache.add(cache_key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr: this is the window's first request
+        cache.add(cache_key, 1, timeout=window + 5)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, math.ceil(start + window - now))
+
+
+def wait_text(seconds: int) -> str:
+    """ "1 minute", "12 minutes": a wait as people read it, rounded up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
 # Failed log-ins allowed per window: for one username from one address, and from one address.
 LOGIN_FAILURES_PER_USERNAME = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
@@ -77,9 +106,16 @@ def _cache_key(*parts: str) -> str:
     return "login-failures:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def username_key(username: str) -> str:
+    """The username as the log-in limit counts it: NFKC-normalised and case-folded, so that
+    "ＤＥＭＯ", "Demo" and " demo " count as "demo" (Django's own log-in matches NFKC forms of
+    a username to the same account)."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def _login_keys(request: HttpRequest) -> list[tuple[str, int]]:
     address = client_address(request)
-    username = request.POST.get("username", "").strip().lower()
+    username = username_key(request.POST.get("username", ""))
     return [
         (_cache_key("user", username, address), LOGIN_FAILURES_PER_USERNAME),
         (_cache_key("address", address), LOGIN_FAILURES_PER_ADDRESS),

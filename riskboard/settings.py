@@ -117,8 +117,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache counts failed log-ins (riskboard/security.py). The default keeps counts per process;
-# with several web processes, set CACHE_URL (redis://...) so that they share one count.
+# The cache counts failed log-ins, sign-ups and estimate requests (riskboard/security.py). The
+# default keeps counts per process; with several web processes (gunicorn workers), set CACHE_URL
+# (redis://...) so that they share one count, or each limit applies per process.
 if os.environ.get("CACHE_URL", "").strip():
     CACHES = {
         "default": {
@@ -210,6 +211,21 @@ CELERY_BEAT_SCHEDULE = {
 # Estimates above this many scenarios run on a worker when a broker is set; smaller ones run in
 # the web request (a fraction of a second) so the page shows the result at once.
 INTERACTIVE_TRIALS = envint("INTERACTIVE_TRIALS", 100_000)
+# Without a broker every estimate runs in a web request, so estimates above this many scenarios
+# are refused there (about 0.7 s of CPU at 100,000 scenarios); the form says so on "Simulated
+# scenarios". Commands (estimate, reestimate_due) are not limited.
+MAX_INLINE_TRIALS = envint("MAX_INLINE_TRIALS", 100_000)
+# Rate limits on asking for estimates, per user (or API token) and per team, counted in fixed
+# windows of ESTIMATE_LIMIT_WINDOW_SECONDS: saves, re-estimates, saved what-ifs and check-ins
+# count as estimates; the live what-if (a quick estimate without levers) has its own, larger
+# limits. Over a limit the answer is 429 with Retry-After. See README's Limits.
+ESTIMATE_LIMIT_WINDOW_SECONDS = envint("ESTIMATE_LIMIT_WINDOW_SECONDS", 10 * 60)
+ESTIMATES_PER_USER = envint("ESTIMATES_PER_USER", 30)
+ESTIMATES_PER_TEAM = envint("ESTIMATES_PER_TEAM", 120)
+WHATIFS_PER_USER = envint("WHATIFS_PER_USER", 300)
+WHATIFS_PER_TEAM = envint("WHATIFS_PER_TEAM", 1000)
+# Sign-ups from one address per hour (riskboard/security.py).
+SIGNUPS_PER_ADDRESS = envint("SIGNUPS_PER_ADDRESS", 10)
 
 # Security: safe defaults whenever DEBUG is off, each one adjustable for unusual set-ups.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

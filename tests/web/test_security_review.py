@@ -345,3 +345,163 @@ def test_a_member_can_always_leave_unless_they_are_the_last_owner(owner, team, v
     )
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=mine.pk).exists()
+
+
+# Finding 4: no limit on expensive estimates ---------------------------------------------------
+
+
+@pytest.fixture
+def no_limits(settings):
+    settings.ESTIMATES_PER_USER = settings.ESTIMATES_PER_TEAM = 10_000
+    settings.WHATIFS_PER_USER = settings.WHATIFS_PER_TEAM = 10_000
+
+
+def test_requests_while_an_estimate_is_pending_reuse_it(owner, project, no_limits, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # a worker has the pending one
+    running = Estimate.objects.create(
+        revision=project.latest_revision(), status=Estimate.Status.RUNNING, trials=1000
+    )
+    client = strict_client(owner)
+    before = Estimate.objects.count()
+    for _ in range(50):
+        response = client.post(reverse("project_estimate", args=[project.pk]), follow=True)
+        assert response.status_code == 200
+    assert Estimate.objects.count() == before
+    assert "was already running, so no new one was started" in response.text
+    running.refresh_from_db()
+    assert not running.rerun_requested  # the same revision: nothing more to do afterwards
+
+
+def test_the_database_holds_a_project_to_one_pending_estimate(project):
+    from django.db import IntegrityError, transaction
+
+    revision = project.latest_revision()
+    Estimate.objects.create(revision=revision, status=Estimate.Status.QUEUED, trials=1000)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Estimate.objects.create(revision=revision, status=Estimate.Status.RUNNING, trials=1000)
+
+
+def test_a_revision_saved_meanwhile_is_estimated_when_the_pending_one_ends(
+    owner, project, no_limits, settings
+):
+    from projects import estimates
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    pending = Estimate.objects.create(
+        revision=project.latest_revision(), status=Estimate.Status.QUEUED, trials=1000
+    )
+    client = strict_client(owner)
+    data = _edit_post(project, deadline_weeks="40")
+    response = client.post(reverse("project_edit", args=[project.pk]), data, follow=True)
+    assert "the latest revision is estimated next" in response.text
+    revision = project.latest_revision()
+    assert revision.number == 2 and not revision.estimates.exists()
+    # The worker runs the pending one; without a broker its follow-up waits for the page.
+    settings.CELERY_BROKER_URL = ""
+    estimates.run_estimate(pending.pk)
+    follow_up = revision.estimates.get()
+    assert follow_up.status == Estimate.Status.QUEUED
+    client.get(project.get_absolute_url())
+    follow_up.refresh_from_db()
+    assert follow_up.status == Estimate.Status.DONE
+    assert Estimate.objects.filter(status__in=Estimate.PENDING).count() == 0
+
+
+def _edit_post(project, **changes) -> dict:
+    from projects.forms import ProjectForm
+
+    form = ProjectForm(
+        inputs=project.latest_revision().inputs,
+        initial={"name": project.name, "based_on": project.latest_revision().number},
+    )
+    data = {}
+    for name, field in form.fields.items():
+        value = field.widget.format_value(form[name].value())
+        if value is not None and value is not False:
+            data[name] = value
+    return {**data, **changes}
+
+
+def test_estimate_requests_are_rate_limited_per_user_with_a_429(owner, project, settings):
+    settings.ESTIMATES_PER_USER = 3
+    client = strict_client(owner)
+    url = reverse("project_estimate", args=[project.pk])
+    for _ in range(3):
+        assert client.post(url).status_code == 302
+    before = Estimate.objects.count()
+    response = client.post(url)
+    assert response.status_code == 429
+    wait = int(response["Retry-After"])
+    assert 0 < wait <= settings.ESTIMATE_LIMIT_WINDOW_SECONDS
+    assert "You have asked for 3 estimates in 10 minutes" in response.text
+    assert "Please try again in" in response.text
+    # Saves and check-ins count too, and keep what was typed.
+    response = client.post(reverse("project_edit", args=[project.pk]), _edit_post(project))
+    assert response.status_code == 429 and 'value="Fraud alerts"' in response.text
+    assert Estimate.objects.count() == before and Revision.objects.count() == 1
+
+
+def test_one_member_over_their_limit_does_not_lock_out_the_team(owner, editor, project, settings):
+    settings.ESTIMATES_PER_USER, settings.ESTIMATES_PER_TEAM = 2, 4
+    url = reverse("project_estimate", args=[project.pk])
+    hammering = strict_client(owner)
+    statuses = [hammering.post(url).status_code for _ in range(10)]
+    assert statuses == [302, 302] + [429] * 8
+    other = strict_client(editor)
+    assert [other.post(url).status_code for _ in range(3)] == [302, 302, 429]
+    # The team's 4 are used up now: a third member waits too, told it is the team's limit.
+    settings.ESTIMATES_PER_USER = 100
+    response = other.post(url)
+    assert response.status_code == 429 and "Payments has asked for 4 estimates" in response.text
+
+
+def test_the_live_what_if_is_limited_with_a_429_htmx_swaps_in(viewer, project, settings):
+    settings.WHATIFS_PER_USER = 2
+    client = strict_client(viewer)
+    url = reverse("project_whatif", args=[project.pk])
+    data = {"deadline_weeks": "30"}
+    for _ in range(2):
+        assert client.post(url, data, headers={"HX-Request": "true"}).status_code == 200
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "<html" not in response.text  # the fragment, which htmx swaps in (base.html)
+    assert "The what-if did not run. You have asked for 2 what-ifs" in response.text
+
+
+def test_the_api_is_limited_per_token_and_team(owner, project, settings):
+    settings.ESTIMATES_PER_USER = 1
+    _, token = checkins.create_token(project.team, "pipeline", owner)
+    client = Client(raise_request_exception=False)
+    url = reverse("api_checkin_create", args=[project.pk])
+    body = json.dumps({"weeks_elapsed": 1, "spent_usd": 1})
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.post(url, body, content_type="application/json", **headers).status_code == 201
+    response = client.post(url, body, content_type="application/json", **headers)
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.json()["retry_after_seconds"] == int(response["Retry-After"])
+    assert CheckIn.objects.count() == 1
+
+
+def test_without_a_broker_large_estimates_are_refused_in_the_request(owner, project, settings):
+    settings.MAX_INLINE_TRIALS = 50_000
+    client = strict_client(owner)
+    response = client.post(
+        reverse("project_edit", args=[project.pk]), _edit_post(project, trials="200,000")
+    )
+    assert response.status_code == 200
+    error = response.context["form"].errors["trials"][0]
+    assert error.startswith("Simulated scenarios: must be at most 50,000 here")
+    assert "CELERY_BROKER_URL" in error
+    assert Revision.objects.count() == 1
+    # A revision saved earlier (with a worker) is not re-estimated here either.
+    revision = project.add_revision({**project.latest_revision().inputs, "trials": 200_000}, owner)
+    before = Estimate.objects.count()
+    response = client.post(reverse("project_estimate", args=[project.pk]), follow=True)
+    assert "Simulated scenarios must be at most 50,000 here" in response.text
+    assert Estimate.objects.count() == before
+    # With a broker the form takes it: a worker runs it.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    form = _edit_post(project, trials="200,000")
+    form["based_on"] = str(revision.number)
+    response = client.post(reverse("project_edit", args=[project.pk]), form)
+    assert response.status_code == 302

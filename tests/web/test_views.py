@@ -307,7 +307,10 @@ def test_it_creates_a_team(client, owner):
     assert team.memberships.get().user == owner
 
 
-def test_report_polls_while_an_estimate_runs(client, project, owner):
+def test_report_polls_while_an_estimate_runs(client, project, owner, settings):
+    # Queued for a worker (a broker is set; nothing is sent to it here). Without one the page
+    # would run a queued estimate itself (estimates.run_if_waiting).
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     estimate = Estimate.objects.create(
         revision=project.latest_revision(), status=Estimate.Status.QUEUED, trials=1000
     )
