@@ -77,7 +77,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
         return _error(
             400, "The body is not a JSON object of check-in fields.", fields={"body": problem}
         )
-    fields, errors = checkins.parse_payload(payload)
+    fields, errors = checkins.parse_payload(payload, project)
     if errors:
         return _error(400, "Some check-in fields are invalid.", fields=errors)
     revision = project.latest_revision()

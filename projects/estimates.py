@@ -89,7 +89,9 @@ def request_wait(user_key: str, team, *, whatif: bool = False) -> tuple[int, str
 
 def latest_checkin(project: Project) -> CheckIn | None:
     """Where the project stands now: its most recent check-in, or None before the first."""
-    return project.checkins.order_by("-date", "-created_at", "-id").first()
+    return (
+        project.checkins.filter(withdrawn_at=None).order_by("-date", "-created_at", "-id").first()
+    )
 
 
 def create_estimate(

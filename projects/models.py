@@ -283,6 +283,19 @@ class CheckIn(models.Model):
         "ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A wrong check-in is withdrawn, never deleted: estimates made from it stay explained.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The corrected check-in that took this one's place, if it was corrected.",
+    )
 
     class Meta:
         ordering = ["project", "-date", "-id"]

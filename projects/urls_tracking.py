@@ -12,6 +12,16 @@ urlpatterns = [
         name="checkin_create",
     ),
     path(
+        "projects/<int:project_id>/checkins/<int:checkin_id>/correct/",
+        views_tracking.checkin_correct,
+        name="checkin_correct",
+    ),
+    path(
+        "projects/<int:project_id>/checkins/<int:checkin_id>/withdraw/",
+        views_tracking.checkin_withdraw,
+        name="checkin_withdraw",
+    ),
+    path(
         "projects/<int:project_id>/cadence/",
         views_tracking.project_cadence,
         name="project_cadence",

@@ -16,7 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import checkins, estimates, history
-from projects.models import ApiToken, Estimate
+from projects.models import ApiToken, CheckIn, Estimate
 from projects.views import (
     limit_estimates,
     membership_for,
@@ -41,7 +41,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
     if project.archived:
         messages.error(request, f"{project} is archived; restore it before checking in.")
         return redirect(project)
-    form = checkins.CheckInForm(request.POST or None)
+    form = checkins.CheckInForm(request.POST or None, project=project)
     wait = 0
     if request.method == "POST" and form.is_valid():
         revision = project.latest_revision()
@@ -86,6 +86,75 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
         },
     )
     return too_many(response, wait) if wait else response
+
+
+def _editable_checkin(request: HttpRequest, project_id: int, checkin_id: int):
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    checkin = get_object_or_404(CheckIn, pk=checkin_id, project=project)
+    return project, checkin
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_correct(request: HttpRequest, project_id: int, checkin_id: int) -> HttpResponse:
+    """Correct a check-in: the form starts from its figures, and saving replaces it by the
+    corrected one (the old one is kept, marked withdrawn)."""
+    project, checkin = _editable_checkin(request, project_id, checkin_id)
+    if checkin.withdrawn_at is not None:
+        messages.error(request, "That check-in was withdrawn; correct the one that replaced it.")
+        return redirect(f"{project.get_absolute_url()}#checkins")
+    initial = {"date": checkin.date, "note": checkin.note, **checkin.progress()}
+    form = checkins.CheckInForm(request.POST or None, project=project, initial=initial)
+    wait = 0
+    if request.method == "POST" and form.is_valid():
+        wait, _ = limit_estimates(request, project.team)
+    if request.method == "POST" and form.is_valid() and not wait:
+        try:
+            corrected, estimate = checkins.correct(
+                checkin,
+                date=form.cleaned_data["date"],
+                progress=form.progress,
+                note=form.cleaned_data["note"],
+                author=request.user,
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{project.get_absolute_url()}#checkins")
+        messages.success(
+            request,
+            f"Corrected the check-in of {checkin.date:%-d %b %Y}; the old figures are kept, "
+            "marked withdrawn." + (" The project was re-estimated." if estimate else ""),
+        )
+        return redirect(f"{project.get_absolute_url()}#checkin-{corrected.pk}")
+    response = render(
+        request,
+        "projects/checkin_form.html",
+        {"project": project, "team": project.team, "form": form, "correcting": checkin},
+    )
+    return too_many(response, wait) if wait else response
+
+
+@login_required
+@require_POST
+def checkin_withdraw(request: HttpRequest, project_id: int, checkin_id: int) -> HttpResponse:
+    """Withdraw a wrong check-in: it stays in the list, marked, and no longer counts."""
+    project, checkin = _editable_checkin(request, project_id, checkin_id)
+    if not checkins.withdraw(checkin, request.user):
+        return redirect(f"{project.get_absolute_url()}#checkins")
+    text = f"Withdrew the check-in of {checkin.date:%-d %b %Y}. It stays listed, marked withdrawn"
+    revision = project.latest_revision()
+    if revision is None:
+        messages.success(request, text + ".")
+        return redirect(f"{project.get_absolute_url()}#checkins")
+    too_large = estimates.too_large_here(revision.inputs.get("trials"))
+    wait = 0 if too_large else estimates.request_wait(f"user:{request.user.pk}", project.team)[0]
+    if too_large or wait:
+        messages.success(request, text + "; re-estimate to start from the check-in before it.")
+    else:
+        checkins.reestimate_after_withdrawal(project)
+        messages.success(request, text + ", and the project was re-estimated without it.")
+    return redirect(f"{project.get_absolute_url()}#checkins")
 
 
 # Re-estimate cadence --------------------------------------------------------------------------

@@ -76,6 +76,9 @@ invitation[revoked]          | 410 410 410 410 410 410 410 410 | 410 410 410 410
 invitation[expired]          | 410 410 410 410 410 410 410 410 | 410 410 410 410 410 410 410 410
 invitation[unknown]          | 404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404
 checkin_create               | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+checkin_correct              | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+checkin_withdraw             | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
+checkin_withdraw[foreign]    | L   L   405 405 405 405 L   L   | L   L   404 403 404 404 L   L
 project_cadence              | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
 estimate_status              | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
 estimate_status[foreign]     | L   L   404 404 404 404 L   L   | L   L   405 405 405 405 L   L
@@ -214,6 +217,12 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
     _, revoked_invitation = invite(revoked_at=now)
     _, expired_invitation = invite(expires_at=now - datetime.timedelta(days=1))
     their_invitation, _ = invitations.create(other_team, "olivia", "viewer", outsider)
+    their_checkin, _ = checkins.record(
+        theirs,
+        date=datetime.date(2026, 3, 1),
+        progress=normalise_progress({"weeks_elapsed": 1, "spent_usd": 1000}),
+        author=outsider,
+    )
     return {
         "users": {"owner": owner, "editor": editor, "viewer": viewer, "other": outsider},
         "tokens": {"api_a": token_a, "api_b": token_b},
@@ -227,6 +236,7 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "membership_id": Membership.objects.get(team=team, user=viewer).pk,
             "token_id": to_revoke_token.pk,
             "invitation_id": to_revoke_invitation.pk,
+            "checkin_id": checkin.pk,
         },
         "variants": {
             "api_checkin_create[archived]": {"project_id": archived.pk},
@@ -234,6 +244,7 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "share_revoke[foreign]": {"link_id": their_link.pk},
             "token_revoke[foreign]": {"token_id": their_token.pk},
             "invitation_revoke[foreign]": {"invitation_id": their_invitation.pk},
+            "checkin_withdraw[foreign]": {"checkin_id": their_checkin.pk},
             "member_update[foreign]": {
                 "membership_id": Membership.objects.get(team=other_team, user=outsider).pk
             },

@@ -248,7 +248,7 @@ def test_whatif_form_and_save(owner_client, project):
 
 
 def test_checkin_form(owner_client, project):
-    fields = set(CheckInForm().fields)
+    fields = set(CheckInForm(project=project).fields)
     url = reverse("checkin_create", args=[project.pk])
 
     @HYPOTHESIS

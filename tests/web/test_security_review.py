@@ -21,6 +21,7 @@ from projects.models import CheckIn, Estimate, Invitation, Membership, Revision
 
 pytestmark = pytest.mark.django_db
 
+TODAY = timezone.localdate().isoformat()
 # Every hostile post must be answered within this many seconds (the review's took 30 s).
 QUICK = 0.5
 
@@ -106,7 +107,7 @@ def test_the_checkin_form_and_api_refuse_exponent_bombs_quickly(owner, project):
     response = timed_post(
         client,
         reverse("checkin_create", args=[project.pk]),
-        {"date": "2026-01-05", "weeks_elapsed": "2", "spent_usd": "1", "labels_done": "1e1000000"},
+        {"date": TODAY, "weeks_elapsed": "2", "spent_usd": "1", "labels_done": "1e1000000"},
     )
     assert response.status_code == 200
     assert "Planned labels done: must be" in response.context["form"].errors["labels_done"][0]
@@ -152,7 +153,7 @@ def test_hostile_number_text_gets_a_field_error_in_every_number_field(owner, pro
         client, reverse("project_whatif", args=[project.pk]), dict.fromkeys(keys, text)
     )
     assert set(response.context["whatif_form"].errors) == set(keys)
-    data = {spec.key: text for spec in PROGRESS} | {"date": "2026-01-05"}
+    data = {spec.key: text for spec in PROGRESS} | {"date": TODAY}
     response = timed_post(client, reverse("checkin_create", args=[project.pk]), data)
     assert set(response.context["form"].errors) == {spec.key for spec in PROGRESS}
     assert saved_rows() == before
@@ -214,7 +215,7 @@ def test_form_posts_cannot_carry_lone_surrogates_or_nul(owner, project):
     # invalid UTF-8 bytes) arrives as U+FFFD; a NUL is refused by Django's CharField.
     client = strict_client(owner)
     url = reverse("checkin_create", args=[project.pk])
-    body = "date=2026-01-05&weeks_elapsed=2&spent_usd=1&note=a%ED%A0%80b"
+    body = f"date={TODAY}&weeks_elapsed=2&spent_usd=1&note=a%ED%A0%80b"
     response = timed_post(client, url, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
     assert CheckIn.objects.get().note == "a\ufffd\ufffd\ufffdb"
@@ -505,3 +506,73 @@ def test_without_a_broker_large_estimates_are_refused_in_the_request(owner, proj
     form["based_on"] = str(revision.number)
     response = client.post(reverse("project_edit", args=[project.pk]), form)
     assert response.status_code == 302
+
+
+# Finding 5: a check-in dated in 2099 becomes the starting point of every later estimate -------
+
+
+def checkin_post(date: str, weeks: str = "2") -> dict:
+    return {"date": date, "weeks_elapsed": weeks, "spent_usd": "1000"}
+
+
+def test_checkins_in_the_future_or_before_the_project_are_refused(owner, project):
+    client = strict_client(owner)
+    url = reverse("checkin_create", args=[project.pk])
+    today = timezone.localdate()
+    for day, problem in (
+        ("2099-01-01", "must not be in the future"),
+        ((today + datetime.timedelta(days=2)).isoformat(), "must not be in the future"),
+        ((today - datetime.timedelta(days=400)).isoformat(), "before the project was created"),
+    ):
+        response = timed_post(client, url, checkin_post(day))
+        assert response.status_code == 200
+        assert problem in response.context["form"].errors["date"][0]
+    # A day of slack either way, for time zones.
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    assert timed_post(client, url, checkin_post(tomorrow)).status_code == 302
+    _, token = checkins.create_token(project.team, "pipeline", owner)
+    response = Client().post(
+        reverse("api_checkin_create", args=[project.pk]),
+        json.dumps({"date": "2099-01-01", "weeks_elapsed": 1, "spent_usd": 1}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert "must not be in the future" in response.json()["fields"]["date"]
+    assert CheckIn.objects.count() == 1
+
+
+def test_an_editor_withdraws_a_checkin_which_is_kept_and_marked(editor, project):
+    from projects import estimates
+
+    client = strict_client(editor)
+    url = reverse("checkin_create", args=[project.pk])
+    client.post(url, checkin_post(TODAY, weeks="2"))
+    client.post(url, checkin_post(TODAY, weeks="9"))
+    wrong = CheckIn.objects.get(weeks_elapsed=9)
+    assert estimates.latest_checkin(project) == wrong
+    response = client.post(reverse("checkin_withdraw", args=[project.pk, wrong.pk]), follow=True)
+    assert "re-estimated without it" in response.text
+    assert "Withdrawn" in response.text  # still listed, marked
+    wrong.refresh_from_db()
+    assert wrong.withdrawn_at is not None and wrong.withdrawn_by == editor
+    assert CheckIn.objects.count() == 2
+    right = CheckIn.objects.get(weeks_elapsed=2)
+    assert estimates.latest_checkin(project) == right
+    assert project.latest_revision().latest_estimate().checkin == right
+
+
+def test_an_editor_corrects_a_checkin(editor, viewer, project):
+    client = strict_client(editor)
+    client.post(reverse("checkin_create", args=[project.pk]), checkin_post(TODAY, weeks="90"))
+    wrong = CheckIn.objects.get()
+    url = reverse("checkin_correct", args=[project.pk, wrong.pk])
+    assert strict_client(viewer).post(url, checkin_post(TODAY)).status_code == 403
+    page = client.get(url)
+    assert 'value="90"' in page.text  # starts from its figures
+    response = client.post(url, checkin_post(TODAY, weeks="9"))
+    assert response.status_code == 302
+    wrong.refresh_from_db()
+    corrected = CheckIn.objects.get(withdrawn_at=None)
+    assert corrected.weeks_elapsed == 9 and wrong.replaced_by == corrected
+    assert project.latest_revision().latest_estimate().checkin == corrected
