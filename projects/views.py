@@ -528,7 +528,9 @@ def member_update(request: HttpRequest, team_id: int, membership_id: int) -> Htt
         # The team's memberships are locked while the owners are counted and the change made,
         # so two owners demoting each other at once cannot leave the team without one.
         members = list(
-            Membership.objects.select_for_update().filter(team=team).select_related("user")
+            Membership.objects.select_for_update(of=("self",))
+            .filter(team=team)
+            .select_related("user")
         )
         member = next((m for m in members if m.pk == membership_id), None)
         if member is None:  # removed meanwhile
