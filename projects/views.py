@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import estimates, invitations, presenters
+from projects.converters import parse_id
 from projects.forms import InviteForm, ProjectForm, SignupForm, TeamForm
 from projects.models import Estimate, Invitation, Membership, Project, Team
 
@@ -99,9 +100,8 @@ def require_editor(membership: Membership) -> None:
 @require_GET
 def portfolio(request: HttpRequest) -> HttpResponse:
     if "team" in request.GET:
-        try:
-            team_id = int(request.GET["team"])
-        except ValueError:
+        team_id = parse_id(request.GET["team"])
+        if team_id is None:
             raise_not_found()
         request.session[SESSION_TEAM] = membership_for(request, team_id).team_id
     membership = current_membership(request)
@@ -155,10 +155,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
     if "team" in request.GET:
-        try:
-            membership = membership_for(request, int(request.GET["team"]))
-        except ValueError:
+        team_id = parse_id(request.GET["team"])
+        if team_id is None:
             raise_not_found()
+        membership = membership_for(request, team_id)
     else:
         membership = current_membership(request)
     require_editor(membership)

@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import checkins, estimates, history
+from projects.converters import parse_id
 from projects.models import ApiToken, CheckIn, Estimate
 from projects.views import (
     limit_estimates,
@@ -274,9 +275,9 @@ def compare_estimates(request: HttpRequest, project_id: int) -> HttpResponse:
     done = Estimate.objects.filter(
         revision__project=project, status=Estimate.Status.DONE
     ).select_related("revision", "checkin")
-    try:
-        before_id, after_id = int(request.GET["before"]), int(request.GET["after"])
-    except (KeyError, ValueError):
+    before_id = parse_id(request.GET.get("before", ""))
+    after_id = parse_id(request.GET.get("after", ""))
+    if before_id is None or after_id is None:
         messages.error(request, "Pick two estimates to compare.")
         return redirect("project_history", project.pk)
     before = done.filter(pk=before_id).first()

@@ -634,3 +634,45 @@ def test_two_owners_demoting_each_other_at_once_leave_an_owner(make_user):
         assert 500 not in statuses, statuses
         owners = team.memberships.filter(role=Membership.Role.OWNER).count()
         assert owners == 1, f"round {round_number}: {owners} owners left ({statuses})"
+
+
+# Finding 8: full-width letters bypass the per-username log-in limit ---------------------------
+
+
+def test_full_width_and_case_variants_share_the_username_limit(owner):
+    from riskboard import security
+
+    client = Client(raise_request_exception=False)
+    for _ in range(security.LOGIN_FAILURES_PER_USERNAME):
+        client.post(reverse("login"), {"username": "olivia", "password": "wrong"})
+    for variant in ("ｏｌｉｖｉａ", "OLIVIA", "Ｏｌｉｖｉａ "):
+        response = client.post(
+            reverse("login"), {"username": variant, "password": "s3cret-pass-word"}
+        )
+        assert response.status_code == 429, variant
+    assert "_auth_user_id" not in client.session
+    assert security.username_key("ｄｅｍｏ") == security.username_key("Demo") == "demo"
+
+
+# Finding 9: huge ids in URLs give a 500 on SQLite ---------------------------------------------
+
+
+def test_huge_ids_in_urls_and_queries_are_not_found(owner, project):
+    client = strict_client(owner)
+    huge = "9" * 29
+    for url in (
+        f"/teams/{huge}/",
+        f"/projects/{huge}/",
+        f"/projects/{project.pk}/revisions/{huge}/inputs.json",
+        f"/projects/{project.pk}/estimates/{huge}/status/",
+        f"/projects/{2**63}/",
+        f"/?team={huge}",
+        f"/projects/new/?team={huge}",
+    ):
+        assert client.get(url).status_code == 404, url
+    compare = client.get(f"/projects/{project.pk}/history/compare/?before={huge}&after=1")
+    assert compare.status_code == 302
+    response = Client(raise_request_exception=False).post(
+        f"/api/projects/{huge}/checkins/", "{}", content_type="application/json"
+    )
+    assert response.status_code == 404
