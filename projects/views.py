@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import NoReturn
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -26,10 +27,13 @@ from projects import estimates, invitations, presenters
 from projects.converters import parse_id
 from projects.forms import InviteForm, ProjectForm, SignupForm, TeamForm
 from projects.models import Estimate, Invitation, Membership, Project, Team
+from riskboard.security import client_address, count_request, wait_text
 
 logger = logging.getLogger(__name__)
 
 SESSION_TEAM = "team_id"
+# Sign-ups per address are counted over an hour (SIGNUPS_PER_ADDRESS).
+SIGNUP_WINDOW_SECONDS = 60 * 60
 
 
 # Who may see and change what ------------------------------------------------------------------
@@ -645,6 +649,26 @@ def signup(request: HttpRequest) -> HttpResponse:
             {"email": invitation.email} if invitation.email else {"username": invitation.username}
         )
     form = SignupForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        # Every attempt counts, as a log-in failure does, so that nobody makes accounts (or
+        # tries passwords against the validators) by the thousand from one address.
+        wait = count_request(
+            "signup", client_address(request), settings.SIGNUPS_PER_ADDRESS, SIGNUP_WINDOW_SECONDS
+        )
+        if wait:
+            form = SignupForm(initial={"username": request.POST.get("username", "")[:150]})
+            response = render(
+                request,
+                "registration/signup.html",
+                {
+                    "form": form,
+                    "invitation": invitation,
+                    "token": token if invitation else "",
+                    "locked_out": "Too many sign-ups from this address. Please wait "
+                    f"{wait_text(wait)} and try again, or ask a team owner for help.",
+                },
+            )
+            return too_many(response, wait)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()

@@ -326,7 +326,7 @@ def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
         "teams/token_created.html",
         {"team": membership.team, "saved": saved, "token": token},
     )
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

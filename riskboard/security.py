@@ -17,6 +17,7 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -53,6 +54,23 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def private_pages(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware (after authentication): what a signed-in user or an API token is shown is
+    theirs alone, so no browser or proxy cache may keep it (`Cache-Control: private, no-store`,
+    as the shared page sends). Views that set their own Cache-Control keep it."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or "Authorization" in request.headers) and ("Cache-Control" not in response):
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie", "Authorization"])
         return response
 
     return middleware

@@ -47,6 +47,8 @@ name                         | ann shr oth vwr edt own apA apB | POST, same visi
 login                        | 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200
 logout                       | 405 405 405 405 405 405 405 405 | L   L   L   L   L   L   L   L
 signup                       | 200 200 302 302 302 302 200 200 | 200 200 302 302 302 302 200 200
+password_change              | L   L   200 200 200 200 L   L   | L   L   200 200 200 200 L   L
+password_change_done         | L   L   200 200 200 200 L   L   | L   L   405 405 405 405 L   L
 portfolio                    | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
 project_create               | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
 project                      | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L

@@ -676,3 +676,74 @@ def test_huge_ids_in_urls_and_queries_are_not_found(owner, project):
         f"/api/projects/{huge}/checkins/", "{}", content_type="application/json"
     )
     assert response.status_code == 404
+
+
+# Finding 10: smaller gaps ---------------------------------------------------------------------
+
+
+def test_sign_ups_from_one_address_are_limited(settings):
+    settings.SIGNUPS_PER_ADDRESS = 3
+    client = Client(raise_request_exception=False)
+    for number in range(3):
+        client.logout()
+        response = client.post(
+            reverse("signup"),
+            {
+                "username": f"new{number}",
+                "password1": "a-long-pass-phrase-9",
+                "password2": "a-long-pass-phrase-9",
+            },
+            REMOTE_ADDR="10.1.1.1",
+        )
+        assert response.status_code == 302
+    client.logout()
+    data = {"username": "new3", "password1": "a-long-pass-phrase-9", "password2": "x"}
+    response = client.post(reverse("signup"), data, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "Too many sign-ups from this address. Please wait" in response.text
+    assert not get_user_model().objects.filter(username="new3").exists()
+    # Another address is not affected.
+    response = client.post(reverse("signup"), data, REMOTE_ADDR="10.1.1.2")
+    assert response.status_code == 200
+
+
+def test_signed_in_pages_and_inputs_json_are_not_cached(owner, project):
+    client = strict_client(owner)
+    for url in (
+        reverse("portfolio"),
+        project.get_absolute_url(),
+        reverse("revision_inputs", args=[project.pk, 1]),
+        reverse("team", args=[project.team.pk]),
+        reverse("project_history", args=[project.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, no-store", url
+        assert "Cookie" in response["Vary"], url
+    # The report varies on htmx too.
+    assert "HX-Request" in client.get(project.get_absolute_url())["Vary"]
+
+
+def test_a_user_changes_their_password(owner):
+    client = strict_client(owner)
+    page = client.get(reverse("password_change"))
+    assert page.status_code == 200 and "Change your password" in page.text
+    assert 'href="/accounts/password/"' in client.get(reverse("portfolio")).text
+    wrong = client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": "x", "new_password2": "x"},
+    )
+    assert wrong.status_code == 200 and "old_password" in wrong.context["form"].errors
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "s3cret-pass-word",
+            "new_password1": "another-long-phrase-7",
+            "new_password2": "another-long-phrase-7",
+        },
+        follow=True,
+    )
+    assert "Password changed" in response.text
+    owner.refresh_from_db()
+    assert owner.check_password("another-long-phrase-7")
