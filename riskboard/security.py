@@ -1,5 +1,5 @@
-"""Security headers on every response, and the log-in pages (the site's and the admin's) that
-limit failed attempts."""
+"""The Permissions-Policy header, no caching of signed-in pages, rate limits, and the log-in
+pages (the site's and the admin's) that limit failed attempts."""
 
 from __future__ import annotations
 
@@ -22,37 +22,17 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-# Everything comes from this site: plotly.js and htmx are served locally, charts are drawn by
-# static/js/charts.js from json_script data, and no template has inline code or style attributes.
-# Plotly styles its SVG through the DOM (CSSOM), which style-src does not restrict; the one style
-# attribute it writes is `cursor:pointer` on links in chart text (the history's axis links),
-# allowed by its hash alone. Its stylesheet is static/css/plotly.css (projects/_plotly.html).
-PLOTLY_LINK_STYLE_HASH = "'sha256-lGP/R5jOMXytzwBHVEM5Nv4XbT9fuH6V2dET/0dje2s='"
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"style-src-attr 'unsafe-hashes' {PLOTLY_LINK_STYLE_HASH}",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "object-src 'none'",
-    ]
-)
+# The Content-Security-Policy is django-csp's (settings.CONTENT_SECURITY_POLICY).
+PLOTLY_LINK_STYLE_HASH = settings.PLOTLY_LINK_STYLE_HASH
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 
 def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
-    """Middleware: the headers Django's SecurityMiddleware does not set (it sets nosniff,
-    Referrer-Policy and Cross-Origin-Opener-Policy)."""
+    """Middleware: the header neither Django's SecurityMiddleware (nosniff, Referrer-Policy,
+    Cross-Origin-Opener-Policy) nor django-csp (Content-Security-Policy) sets."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
