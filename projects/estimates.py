@@ -136,9 +136,10 @@ def create_or_reuse(
     """A new queued estimate of `revision`, or the project's pending one; (estimate, created).
 
     A project has at most one queued-or-running estimate (a database constraint). A request
-    while one is pending reuses it; when it asked for something else (a newer revision, another
-    check-in), the pending one is marked so that the project's latest state is queued when it
-    finishes (`queue_follow_up`). The project row is locked while this is decided, so two
+    while one is pending reuses it. When it asked for something else (a newer revision, another
+    check-in), a pending estimate that has not started is replaced by the new one; a running
+    one is marked, so that the project's latest state is estimated when it finishes
+    (`queue_follow_up`). The project row is locked while this is decided, so two
     requests at once make one estimate; the constraint catches what a database without row
     locks (SQLite) lets through. A pending estimate so old that it was surely interrupted
     (models.STALLED_AFTER) is marked failed and replaced.
@@ -164,8 +165,15 @@ def create_or_reuse(
                 if pending is None:
                     raise
         wanted = checkin or latest_checkin(revision.project)
-        if pending.revision_id != revision.pk or pending.checkin_id != getattr(wanted, "pk", None):
-            Estimate.objects.filter(pk=pending.pk).update(rerun_requested=True)
+        if pending.revision_id == revision.pk and pending.checkin_id == getattr(wanted, "pk", None):
+            return pending, False
+        # Asked for something newer. A queued estimate that nobody has started is replaced (its
+        # task, if any, finds no row and does nothing); the condition on its status makes a
+        # worker's claim at the same moment win. A running one is left to finish.
+        if Estimate.objects.filter(pk=pending.pk, status=Estimate.Status.QUEUED).delete()[0]:
+            with transaction.atomic():
+                return create_estimate(revision, trigger=trigger, checkin=checkin), True
+        Estimate.objects.filter(pk=pending.pk).update(rerun_requested=True)
         return pending, False
 
 
@@ -194,8 +202,18 @@ def queue_estimate(
         transaction.on_commit(lambda: send_or_run(estimate.pk))
         if connection.in_atomic_block:
             return estimate
-        return Estimate.objects.get(pk=estimate.pk)
-    return run_estimate(estimate.pk)
+        return Estimate.objects.filter(pk=estimate.pk).first() or _replacement(revision)
+    return run_estimate(estimate.pk) or _replacement(revision)
+
+
+def _replacement(revision: Revision) -> Estimate:
+    """The estimate that replaced one of `revision` before it ran (a newer request came in
+    between), for the page that asked for the replaced one."""
+    estimate = pending_estimate(revision.project_id) or (
+        Estimate.objects.filter(project_id=revision.project_id).select_related("revision").first()
+    )
+    estimate.reused = True
+    return estimate
 
 
 def send_or_run(estimate_id: int) -> None:
@@ -283,29 +301,31 @@ def _claim(estimate_id: int, *, take_over_running: bool) -> bool:
     )
 
 
-def run_estimate(estimate_id: int) -> Estimate:
+def run_estimate(estimate_id: int, *, follow_up: bool = True) -> Estimate | None:
     """Run the engine for a queued estimate and save the outcome, success or failure.
 
     Idempotent: a finished estimate, or one another live process is running, is returned as
-    it is. Database errors propagate (the task retries them); engine errors are recorded on
-    the estimate and never raised.
+    it is; None when the estimate was replaced before it started (`create_or_reuse`).
+    Database errors propagate (the task retries them); engine errors are recorded on the
+    estimate and never raised. When someone asked for a newer estimate meanwhile, it is queued
+    next, and without a broker run here too when `follow_up` (so a request runs at most two).
     """
     ran = False
     with _exclusive(estimate_id) as mine:
         if mine and _claim(estimate_id, take_over_running=connection.vendor == "postgresql"):
             _run_claimed(estimate_id)
             ran = True
-    estimate = Estimate.objects.select_related("revision").get(pk=estimate_id)
-    if ran and estimate.rerun_requested:
-        queue_follow_up(estimate.project_id)
+    estimate = Estimate.objects.select_related("revision").filter(pk=estimate_id).first()
+    if ran and estimate is not None and estimate.rerun_requested:
+        queue_follow_up(estimate.project_id, run_here=follow_up)
     return estimate
 
 
-def queue_follow_up(project_id: int) -> Estimate | None:
+def queue_follow_up(project_id: int, *, run_here: bool = False) -> Estimate | None:
     """Queue an estimate of the project's latest revision from its latest check-in, asked for
-    while another estimate was pending. It goes to a worker when there is a broker; without
-    one it waits, queued, for the next page that shows it (`run_if_waiting`), so that no request
-    runs more than one estimate."""
+    while another estimate was running. It goes to a worker when there is a broker; without
+    one it runs here when `run_here`, else it waits, queued, for the next page that shows it
+    (`run_if_waiting`)."""
     project = Project.objects.filter(pk=project_id).first()
     revision = project.latest_revision() if project else None
     if revision is None:
@@ -317,15 +337,18 @@ def queue_follow_up(project_id: int) -> Estimate | None:
     estimate, created = create_or_reuse(revision, trigger=trigger, checkin=checkin)
     if created and background_available():
         transaction.on_commit(lambda: send_or_run(estimate.pk))
+    elif created and run_here:
+        return run_estimate(estimate.pk, follow_up=False)
     return estimate
 
 
 def run_if_waiting(estimate: Estimate) -> Estimate:
-    """Without a broker nobody else runs a queued estimate (a follow-up): the page that shows
-    it runs it. With a broker, or for any other state, the estimate is returned as it is."""
+    """Without a broker nobody else runs a queued estimate (a follow-up whose request did not
+    run it, or one whose request died): the page that shows it runs it. With a broker, or for
+    any other state, the estimate is returned as it is."""
     if estimate.status != Estimate.Status.QUEUED or background_available():
         return estimate
-    return run_estimate(estimate.pk)
+    return run_estimate(estimate.pk, follow_up=False) or estimate
 
 
 def resume_if_orphaned(estimate: Estimate) -> Estimate:
@@ -353,8 +376,7 @@ def resume_if_orphaned(estimate: Estimate) -> Estimate:
         send_or_run(estimate.pk)
     else:
         run_estimate(estimate.pk)
-    estimate.refresh_from_db()
-    return estimate
+    return Estimate.objects.filter(pk=estimate.pk).first() or estimate
 
 
 def resume_orphans() -> list[int]:

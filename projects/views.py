@@ -343,8 +343,10 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         # this revision is estimated when it finishes.
         estimate = estimates.pending_estimate(project.pk)
     if estimate is not None:
-        estimate = estimates.resume_if_orphaned(estimate)
-        estimate = estimates.run_if_waiting(estimate)
+        estimate = estimates.run_if_waiting(estimates.resume_if_orphaned(estimate))
+        if viewed == latest_revision and estimate.revision_id != viewed.pk:
+            # That was an earlier revision's; this one's may have followed it.
+            estimate = viewed.latest_estimate() or estimate
     shown = estimate
     if viewed == latest_revision and (estimate is None or estimate.status != Estimate.Status.DONE):
         # Keep showing the last good report beside a failed or pending one.

@@ -313,10 +313,11 @@ def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
     _require_owner(membership)
     name = request.POST.get("name", "").strip()
     max_length = ApiToken._meta.get_field("name").max_length
-    if not name or len(name) > max_length:
+    if not name or len(name) > max_length or not name.isprintable():
         messages.error(
             request,
-            f"Name the token (1 to {max_length} characters), e.g. the pipeline that uses it.",
+            f"Name the token (1 to {max_length} printable characters), e.g. the pipeline that "
+            "uses it.",
         )
         return redirect(membership.team)
     saved, token = checkins.create_token(membership.team, name, request.user)

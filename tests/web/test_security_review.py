@@ -397,30 +397,47 @@ def test_the_database_holds_a_project_to_one_pending_estimate(project):
         Estimate.objects.create(revision=revision, status=Estimate.Status.RUNNING, trials=1000)
 
 
-def test_a_revision_saved_meanwhile_is_estimated_when_the_pending_one_ends(
-    owner, project, no_limits, settings
+def test_a_revision_saved_while_one_runs_is_estimated_when_it_ends(
+    owner, project, no_limits, settings, live_runner
 ):
     from projects import estimates
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    pending = Estimate.objects.create(
-        revision=project.latest_revision(), status=Estimate.Status.QUEUED, trials=1000
+    running = Estimate.objects.create(
+        revision=project.latest_revision(), status=Estimate.Status.RUNNING, trials=1000
     )
     client = strict_client(owner)
-    data = _edit_post(project, deadline_weeks="40")
-    response = client.post(reverse("project_edit", args=[project.pk]), data, follow=True)
+    with live_runner(running):
+        response = client.post(
+            reverse("project_edit", args=[project.pk]),
+            _edit_post(project, deadline_weeks="40"),
+            follow=True,
+        )
     assert "the latest revision is estimated next" in response.text
     revision = project.latest_revision()
     assert revision.number == 2 and not revision.estimates.exists()
-    # The worker runs the pending one; without a broker its follow-up waits for the page.
+    # Its worker finishes it (here, without a broker, the same call runs the follow-up).
     settings.CELERY_BROKER_URL = ""
-    estimates.run_estimate(pending.pk)
-    follow_up = revision.estimates.get()
-    assert follow_up.status == Estimate.Status.QUEUED
-    client.get(project.get_absolute_url())
-    follow_up.refresh_from_db()
-    assert follow_up.status == Estimate.Status.DONE
+    Estimate.objects.filter(pk=running.pk).update(status=Estimate.Status.QUEUED)
+    assert estimates.run_estimate(running.pk).status == Estimate.Status.DONE
+    assert revision.estimates.get().status == Estimate.Status.DONE
     assert Estimate.objects.filter(status__in=Estimate.PENDING).count() == 0
+
+
+def test_a_queued_estimate_nobody_started_is_replaced_by_a_newer_request(owner, project, no_limits):
+    queued = Estimate.objects.create(
+        revision=project.latest_revision(), status=Estimate.Status.QUEUED, trials=1000
+    )
+    response = strict_client(owner).post(
+        reverse("project_edit", args=[project.pk]), _edit_post(project, deadline_weeks="40")
+    )
+    assert response.status_code == 302
+    assert not Estimate.objects.filter(pk=queued.pk).exists()
+    assert project.latest_revision().latest_estimate().status == Estimate.Status.DONE
+    # Its task, if a worker gets it, finds nothing to do.
+    from projects import tasks
+
+    assert tasks.run_estimate_task(queued.pk) == "replaced"
 
 
 def _edit_post(project, **changes) -> dict:
