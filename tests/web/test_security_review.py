@@ -440,6 +440,43 @@ def test_a_queued_estimate_nobody_started_is_replaced_by_a_newer_request(owner, 
     assert tasks.run_estimate_task(queued.pk) == "replaced"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_make_one_estimate(make_project, make_user):
+    import threading
+
+    from django.db import connections
+
+    from projects import estimates
+    from projects.models import Team
+
+    needs_postgresql("two estimate requests at the same moment")
+    user = make_user("rita")
+    team = Team.objects.create(name="Race")
+    Membership.objects.create(team=team, user=user, role=Membership.Role.OWNER)
+    project = make_project(team, user)
+    for _round in range(5):
+        Estimate.objects.filter(project=project).update(status=Estimate.Status.DONE)
+        barrier = threading.Barrier(2)
+        made: list[tuple[int, bool]] = []
+
+        def ask(barrier=barrier, made=made):
+            try:
+                revision = Revision.objects.get(pk=project.latest_revision().pk)
+                barrier.wait(timeout=10)
+                estimate, created = estimates.create_or_reuse(revision)
+                made.append((estimate.pk, created))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert len({pk for pk, _ in made}) == 1 and sorted(c for _, c in made) == [False, True]
+        assert Estimate.objects.filter(project=project, status__in=Estimate.PENDING).count() == 1
+
+
 def _edit_post(project, **changes) -> dict:
     from projects.forms import ProjectForm
 
