@@ -171,6 +171,11 @@ def production_env(database_url: str, static_root: Path, **extra: str) -> dict[s
         STATIC_ROOT=str(static_root),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # The clients here measure capacity and faults, not the per-user limits on estimates.
+        ESTIMATES_PER_USER="1000000",
+        ESTIMATES_PER_TEAM="1000000",
+        WHATIFS_PER_USER="1000000",
+        WHATIFS_PER_TEAM="1000000",
     )
     env.update(extra)
     return env

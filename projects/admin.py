@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from projects.models import ApiToken, CheckIn, Estimate, Membership, Project, Revision, Team
+from projects.models import (
+    ApiToken,
+    CheckIn,
+    Estimate,
+    Invitation,
+    Membership,
+    Project,
+    Revision,
+    Team,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -107,3 +116,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["invitee", "team", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "username", "team__name"]
+    readonly_fields = ["token_hash", "accepted_by", "accepted_at", "created_by", "created_at"]

@@ -33,6 +33,27 @@ PREFIX_LENGTH = 11
 # The form -------------------------------------------------------------------------------------
 
 
+# Check-ins dated up to this many days after today are taken (time zones ahead of the server's);
+# the same slack before the day the project was created.
+DATE_SLACK = datetime.timedelta(days=1)
+
+
+def date_problem(day: datetime.date, project: Project) -> str:
+    """Why a check-in cannot be dated `day` (empty when it can): a future date would become the
+    starting point of every later estimate, and a project cannot have progressed before it
+    existed."""
+    today = timezone.localdate()
+    if day > today + DATE_SLACK:
+        return f"must not be in the future: today is {today.isoformat()}, got {day.isoformat()}"
+    created = timezone.localdate(project.created_at) if project.created_at else today
+    if day < created - DATE_SLACK:
+        return (
+            f"must not be before the project was created ({created.isoformat()}), "
+            f"got {day.isoformat()}"
+        )
+    return ""
+
+
 class CheckInForm(forms.Form):
     """The date, every progress field of the engine, and a note."""
 
@@ -42,8 +63,9 @@ class CheckInForm(forms.Form):
         help_text="The day these figures describe.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.initial.setdefault("date", timezone.localdate())
         for spec in PROGRESS:
             field = field_for(spec)
@@ -73,6 +95,13 @@ class CheckInForm(forms.Form):
             for spec in PROGRESS
         ]
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = date_problem(day, self.project)
+        if problem:
+            raise forms.ValidationError(f"Date: {problem}.")
+        return day
+
     def clean(self):
         cleaned = super().clean()
         # Fields already marked (required, unreadable) are left out so that the engine checks
@@ -98,8 +127,45 @@ class CheckInForm(forms.Form):
 
 # The JSON payload -----------------------------------------------------------------------------
 
+# Integers in a posted body longer than this are kept as their length only: far outside every
+# range, and Python refuses to even read one of more than 4,300 digits.
+MAX_INTEGER_DIGITS = 30
 
-def parse_payload(payload: Any) -> tuple[dict | None, dict[str, str]]:
+
+class LongInteger:
+    """An integer of too many digits to be any check-in value, as json.loads met it."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return f"a {self.digits:,}-digit number"
+
+    __repr__ = __str__
+
+
+def bounded_int(text: str) -> int | LongInteger:
+    """json.loads's `parse_int`: short integers as int, longer ones as LongInteger."""
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_INTEGER_DIGITS else LongInteger(digits)
+
+
+def text_problem(text: str) -> str:
+    """Why text cannot be stored as it is (empty when it can): a NUL, which PostgreSQL refuses,
+    or a lone surrogate, which no database can encode."""
+    if "\x00" in text:
+        return "must not contain NUL characters (\\u0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"must be valid Unicode text; character {exc.start + 1} is a lone surrogate "
+            f"(\\u{ord(text[exc.start]):04x})"
+        )
+    return ""
+
+
+def parse_payload(payload: Any, project: Project) -> tuple[dict | None, dict[str, str]]:
     """A posted check-in -> (fields for `record`, errors by field name).
 
     Accepts the PROGRESS keys (weeks_elapsed and spent_usd required), `date` (YYYY-MM-DD,
@@ -111,31 +177,58 @@ def parse_payload(payload: Any) -> tuple[dict | None, dict[str, str]]:
     known = {spec.key for spec in PROGRESS} | {"date", "note"}
     for key in payload:
         if key not in known:
-            errors[str(key)] = "is not a check-in field; known fields are " + ", ".join(
-                sorted(known)
+            # JSON keys are text; a long one is named by its start.
+            errors[key if len(key) <= 100 else key[:100] + "…"] = (
+                "is not a check-in field; known fields are " + ", ".join(sorted(known))
             )
     for key in REQUIRED:
         if key not in payload:
             errors[key] = f"is required: {PROGRESS_BY_KEY[key].range_text()}"
     day = timezone.localdate()
     if "date" in payload:
+        date = payload["date"]
         try:
-            day = datetime.date.fromisoformat(str(payload["date"]))
+            if not isinstance(date, str) or len(date) > 10:
+                raise ValueError("not a date")
+            day = datetime.date.fromisoformat(date)
         except ValueError:
-            errors["date"] = f"must be a date like 2026-11-26, got {payload['date']!r}"
+            errors["date"] = f"must be a date like 2026-11-26, got {_short(date)}"
+        else:
+            if date_problem(day, project):
+                errors["date"] = date_problem(day, project)
     note = payload.get("note", "")
     if not isinstance(note, str):
         errors["note"] = "must be text"
     elif len(note) > NOTE_MAX_LENGTH:
         errors["note"] = f"must be at most {NOTE_MAX_LENGTH} characters, got {len(note)}"
+    elif text_problem(note):
+        errors["note"] = text_problem(note)
+    numbers = {}
+    for key, value in payload.items():
+        if key not in PROGRESS_BY_KEY:
+            continue
+        if isinstance(value, LongInteger):
+            errors[key] = f"must be {PROGRESS_BY_KEY[key].range_text()}, got {value}"
+        else:
+            numbers[key] = value
     progress = None
     try:
-        progress = normalise_progress({k: v for k, v in payload.items() if k in PROGRESS_BY_KEY})
+        progress = normalise_progress(numbers)
     except InputError as exc:
         errors.update({key: message for key, message in exc.errors.items() if key not in errors})
     if errors:
         return None, errors
     return {"date": day, "note": note, "progress": progress}, {}
+
+
+def _short(value: Any) -> str:
+    """A posted value or key, quoted for a message: short, and without characters that would
+    scramble it (controls, NUL, lone surrogates)."""
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "…"
+        return repr(text) if text.isprintable() else "text with unprintable characters"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 # Recording ------------------------------------------------------------------------------------
@@ -150,8 +243,10 @@ def record(
     author=None,
     api_token: ApiToken | None = None,
     background: bool | None = None,
+    estimate: bool = True,
 ) -> tuple[CheckIn, Estimate | None]:
-    """Save a check-in and queue an estimate of the latest revision that starts from it."""
+    """Save a check-in and queue an estimate of the latest revision that starts from it
+    (unless `estimate` is False)."""
     with transaction.atomic():
         checkin = CheckIn.objects.create(
             project=project,
@@ -162,12 +257,49 @@ def record(
             **{spec.key: progress[spec.key] for spec in PROGRESS},
         )
     revision = project.latest_revision()
-    if revision is None:
+    if revision is None or not estimate:
         return checkin, None
-    estimate = estimates.queue_estimate(
+    queued = estimates.queue_estimate(
         revision, trigger=Estimate.Trigger.CHECKIN, checkin=checkin, background=background
     )
-    return checkin, estimate
+    return checkin, queued
+
+
+def withdraw(checkin: CheckIn, by, replaced_by: CheckIn | None = None) -> bool:
+    """Mark a check-in withdrawn (kept, never deleted); False if it already was."""
+    return bool(
+        CheckIn.objects.filter(pk=checkin.pk, withdrawn_at=None).update(
+            withdrawn_at=timezone.now(), withdrawn_by=by, replaced_by=replaced_by
+        )
+    )
+
+
+def correct(
+    checkin: CheckIn, *, date: datetime.date, progress: dict, note: str, author
+) -> tuple[CheckIn, Estimate | None]:
+    """Replace a check-in by a corrected one: the old one is withdrawn and points to the new
+    one, and the project is re-estimated from where it now stands."""
+    with transaction.atomic():
+        locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if locked.withdrawn_at is not None:
+            raise ValueError("This check-in was withdrawn meanwhile; it cannot be corrected.")
+        corrected, _ = record(
+            checkin.project, date=date, progress=progress, note=note, author=author, estimate=False
+        )
+        withdraw(locked, author, replaced_by=corrected)
+    return corrected, _estimate_from_latest(checkin.project)
+
+
+def _estimate_from_latest(project: Project) -> Estimate | None:
+    revision = project.latest_revision()
+    if revision is None:
+        return None
+    return estimates.queue_estimate(revision, trigger=Estimate.Trigger.CHECKIN)
+
+
+def reestimate_after_withdrawal(project: Project) -> Estimate | None:
+    """The project's estimate from the check-in that stands now the withdrawn one does not."""
+    return _estimate_from_latest(project)
 
 
 # What the project page shows ------------------------------------------------------------------

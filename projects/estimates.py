@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from projects.models import CheckIn, Estimate, Project, Revision
@@ -50,9 +50,48 @@ def runs_in_background(trials: int, trigger: str) -> bool:
     return trigger == Estimate.Trigger.SCHEDULE or trials > settings.INTERACTIVE_TRIALS
 
 
+def too_large_here(trials: int | None) -> str:
+    """Why an estimate of `trials` scenarios cannot run in a web request (empty when it can):
+    without a broker every estimate runs in the request, so large ones are refused there."""
+    limit = settings.MAX_INLINE_TRIALS
+    if background_available() or not isinstance(trials, int) or trials <= limit:
+        return ""
+    return (
+        f"must be at most {limit:,} here: this site has no background worker, so estimates run "
+        f"while the page waits, and {trials:,} scenarios would keep it waiting. Use at most "
+        f"{limit:,}, or ask the site's administrator to set up a worker (CELERY_BROKER_URL)"
+    )
+
+
+def request_wait(user_key: str, team, *, whatif: bool = False) -> tuple[int, str]:
+    """Count one request for an estimate (a live what-if when `whatif`) by a user or API token
+    and their team; (0, "") when allowed, else (seconds to wait, what to tell them).
+
+    The user's count is checked first, and a user over their own limit does not use up the
+    team's: one member cannot lock the rest of the team out."""
+    from riskboard.security import count_request, wait_text
+
+    window = settings.ESTIMATE_LIMIT_WINDOW_SECONDS
+    kind, what = ("whatif", "what-ifs") if whatif else ("estimate", "estimates")
+    per_user = settings.WHATIFS_PER_USER if whatif else settings.ESTIMATES_PER_USER
+    per_team = settings.WHATIFS_PER_TEAM if whatif else settings.ESTIMATES_PER_TEAM
+    minutes = f"{window // 60} minutes" if window % 60 == 0 else f"{window} seconds"
+    wait = count_request(kind, f"user:{user_key}", per_user, window)
+    if wait:
+        who = f"You have asked for {per_user:,} {what} in {minutes}, the most one person may"
+    else:
+        wait = count_request(kind, f"team:{team.pk}", per_team, window)
+        who = f"{team} has asked for {per_team:,} {what} in {minutes}, the most a team may"
+    if not wait:
+        return 0, ""
+    return wait, f"{who}. Please try again in {wait_text(wait)}; nothing was saved."
+
+
 def latest_checkin(project: Project) -> CheckIn | None:
     """Where the project stands now: its most recent check-in, or None before the first."""
-    return project.checkins.order_by("-date", "-created_at", "-id").first()
+    return (
+        project.checkins.filter(withdrawn_at=None).order_by("-date", "-created_at", "-id").first()
+    )
 
 
 def create_estimate(
@@ -79,6 +118,65 @@ def create_estimate(
     )
 
 
+def pending_estimate(project_id: int) -> Estimate | None:
+    """The project's queued or running estimate, if any (there is at most one)."""
+    return (
+        Estimate.objects.filter(project_id=project_id, status__in=Estimate.PENDING)
+        .select_related("revision", "checkin")
+        .first()
+    )
+
+
+def create_or_reuse(
+    revision: Revision,
+    *,
+    trigger: str = Estimate.Trigger.REVISION,
+    checkin: CheckIn | None = None,
+) -> tuple[Estimate, bool]:
+    """A new queued estimate of `revision`, or the project's pending one; (estimate, created).
+
+    A project has at most one queued-or-running estimate (a database constraint). A request
+    while one is pending reuses it. When it asked for something else (a newer revision, another
+    check-in), a pending estimate that has not started is replaced by the new one; a running
+    one is marked, so that the project's latest state is estimated when it finishes
+    (`queue_follow_up`). The project row is locked while this is decided, so two
+    requests at once make one estimate; the constraint catches what a database without row
+    locks (SQLite) lets through. A pending estimate so old that it was surely interrupted
+    (models.STALLED_AFTER) is marked failed and replaced.
+    """
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=revision.project_id).first()
+        pending = pending_estimate(revision.project_id)
+        now = timezone.now()
+        if pending is not None and pending.is_stalled(now):
+            Estimate.objects.filter(pk=pending.pk, status__in=Estimate.PENDING).update(
+                status=Estimate.Status.FAILED,
+                error="Interrupted: it waited or ran for too long and was replaced by a new "
+                "estimate.",
+                finished_at=now,
+            )
+            pending = None
+        if pending is None:
+            try:
+                with transaction.atomic():
+                    return create_estimate(revision, trigger=trigger, checkin=checkin), True
+            except IntegrityError:  # made by another request meanwhile
+                pending = pending_estimate(revision.project_id)
+                if pending is None:
+                    raise
+        wanted = checkin or latest_checkin(revision.project)
+        if pending.revision_id == revision.pk and pending.checkin_id == getattr(wanted, "pk", None):
+            return pending, False
+        # Asked for something newer. A queued estimate that nobody has started is replaced (its
+        # task, if any, finds no row and does nothing); the condition on its status makes a
+        # worker's claim at the same moment win. A running one is left to finish.
+        if Estimate.objects.filter(pk=pending.pk, status=Estimate.Status.QUEUED).delete()[0]:
+            with transaction.atomic():
+                return create_estimate(revision, trigger=trigger, checkin=checkin), True
+        Estimate.objects.filter(pk=pending.pk).update(rerun_requested=True)
+        return pending, False
+
+
 def queue_estimate(
     revision: Revision,
     *,
@@ -86,21 +184,36 @@ def queue_estimate(
     checkin: CheckIn | None = None,
     background: bool | None = None,
 ) -> Estimate:
-    """Record an estimate of `revision` and run it here or hand it to a worker.
+    """Record an estimate of `revision` and run it here or hand it to a worker; while the
+    project has an estimate queued or running, return that one instead (`create_or_reuse`).
 
     `background=None` decides by size and trigger (`runs_in_background`); True sends it to a
     worker whatever its size (it still runs here when there is no broker). Returns the estimate:
-    finished when it ran here, queued when a worker has it.
+    finished when it ran here, queued or running when a worker (or another request) has it.
     """
-    estimate = create_estimate(revision, trigger=trigger, checkin=checkin)
+    estimate, created = create_or_reuse(revision, trigger=trigger, checkin=checkin)
+    if not created:
+        estimate.refresh_from_db()
+        estimate.reused = True  # the pages say so
+        return estimate
     if background is None:
         background = runs_in_background(estimate.trials, trigger)
     if background and background_available():
         transaction.on_commit(lambda: send_or_run(estimate.pk))
         if connection.in_atomic_block:
             return estimate
-        return Estimate.objects.get(pk=estimate.pk)
-    return run_estimate(estimate.pk)
+        return Estimate.objects.filter(pk=estimate.pk).first() or _replacement(revision)
+    return run_estimate(estimate.pk) or _replacement(revision)
+
+
+def _replacement(revision: Revision) -> Estimate:
+    """The estimate that replaced one of `revision` before it ran (a newer request came in
+    between), for the page that asked for the replaced one."""
+    estimate = pending_estimate(revision.project_id) or (
+        Estimate.objects.filter(project_id=revision.project_id).select_related("revision").first()
+    )
+    estimate.reused = True
+    return estimate
 
 
 def send_or_run(estimate_id: int) -> None:
@@ -188,17 +301,54 @@ def _claim(estimate_id: int, *, take_over_running: bool) -> bool:
     )
 
 
-def run_estimate(estimate_id: int) -> Estimate:
+def run_estimate(estimate_id: int, *, follow_up: bool = True) -> Estimate | None:
     """Run the engine for a queued estimate and save the outcome, success or failure.
 
     Idempotent: a finished estimate, or one another live process is running, is returned as
-    it is. Database errors propagate (the task retries them); engine errors are recorded on
-    the estimate and never raised.
+    it is; None when the estimate was replaced before it started (`create_or_reuse`).
+    Database errors propagate (the task retries them); engine errors are recorded on the
+    estimate and never raised. When someone asked for a newer estimate meanwhile, it is queued
+    next, and without a broker run here too when `follow_up` (so a request runs at most two).
     """
+    ran = False
     with _exclusive(estimate_id) as mine:
         if mine and _claim(estimate_id, take_over_running=connection.vendor == "postgresql"):
             _run_claimed(estimate_id)
-    return Estimate.objects.select_related("revision").get(pk=estimate_id)
+            ran = True
+    estimate = Estimate.objects.select_related("revision").filter(pk=estimate_id).first()
+    if ran and estimate is not None and estimate.rerun_requested:
+        queue_follow_up(estimate.project_id, run_here=follow_up)
+    return estimate
+
+
+def queue_follow_up(project_id: int, *, run_here: bool = False) -> Estimate | None:
+    """Queue an estimate of the project's latest revision from its latest check-in, asked for
+    while another estimate was running. It goes to a worker when there is a broker; without
+    one it runs here when `run_here`, else it waits, queued, for the next page that shows it
+    (`run_if_waiting`)."""
+    project = Project.objects.filter(pk=project_id).first()
+    revision = project.latest_revision() if project else None
+    if revision is None:
+        return None
+    checkin = latest_checkin(project)
+    trigger = Estimate.Trigger.CHECKIN if checkin else Estimate.Trigger.REVISION
+    if revision.estimates.filter(checkin=checkin).exists():
+        trigger = Estimate.Trigger.MANUAL
+    estimate, created = create_or_reuse(revision, trigger=trigger, checkin=checkin)
+    if created and background_available():
+        transaction.on_commit(lambda: send_or_run(estimate.pk))
+    elif created and run_here:
+        return run_estimate(estimate.pk, follow_up=False)
+    return estimate
+
+
+def run_if_waiting(estimate: Estimate) -> Estimate:
+    """Without a broker nobody else runs a queued estimate (a follow-up whose request did not
+    run it, or one whose request died): the page that shows it runs it. With a broker, or for
+    any other state, the estimate is returned as it is."""
+    if estimate.status != Estimate.Status.QUEUED or background_available():
+        return estimate
+    return run_estimate(estimate.pk, follow_up=False) or estimate
 
 
 def resume_if_orphaned(estimate: Estimate) -> Estimate:
@@ -226,8 +376,7 @@ def resume_if_orphaned(estimate: Estimate) -> Estimate:
         send_or_run(estimate.pk)
     else:
         run_estimate(estimate.pk)
-    estimate.refresh_from_db()
-    return estimate
+    return Estimate.objects.filter(pk=estimate.pk).first() or estimate
 
 
 def resume_orphans() -> list[int]:

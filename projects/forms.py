@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.db.models import Q
+from django.core import validators
 
-from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, SECTIONS, InputError, InputSpec, normalise
+from projects.engine.inputs import (
+    INPUTS,
+    INPUTS_BY_KEY,
+    MAX_PILOT_POINTS,
+    SECTIONS,
+    InputError,
+    InputSpec,
+    normalise,
+)
 from projects.models import Membership, Team
 
 ADVANCED_SECTION = "simulation"
@@ -58,20 +66,55 @@ def percent_text(value: int | float | str) -> str:
     return decimal_text(number * 100, grouping=True) + "%"
 
 
+# Longest text a number field reads. The longest allowed value typed in full with separators
+# ("9,223,372,036,854,775,807", the largest seed) is 25 characters; anything much longer is not
+# a number anyone means, and refusing it by its length costs nothing.
+MAX_NUMBER_TEXT = 50
+# The largest power of ten any input allows is 10^18 (a seed); a number whose leading digit is
+# past 10^20 is far outside every range, and refused before it is ever turned into an integer.
+MAX_NUMBER_EXPONENT = 20
+# Plain decimal notation only: digits, one point, an optional exponent of at most four digits.
+# Everything else (NaN, sNaN, Infinity, hex, words) is left for the engine to name as text.
+_PLAIN_NUMBER = re.compile(r"(?P<sign>[+-]?)(?:\d+(?:\.\d*)?|\.\d+)(?:[eE](?P<exponent>[+-]?\d+))?")
+
+
+class NumberRefused(ValueError):
+    """Text refused by its form alone, before any conversion: `reason` says why, in words that
+    follow "Must be <allowed values>; "."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
 def parse_number(spec: InputSpec, text: str) -> Any:
     """What someone typed, as the engine's value; unreadable text goes to the engine as is, so
-    that its message says what was expected."""
+    that its message says what was expected.
+
+    Raises NumberRefused, in microseconds, for text too long to be a number and for numbers far
+    outside every range (1e1000000 would otherwise become a million-digit integer). Only plain
+    decimal notation is converted, so no signalling NaN or overflow can reach the arithmetic."""
+    if len(text) > MAX_NUMBER_TEXT:
+        raise NumberRefused(
+            f"the text typed is {len(text):,} characters long, and a number here needs at "
+            f"most {MAX_NUMBER_TEXT}"
+        )
     cleaned = re.sub(r"[\s,_]", "", text)
     if spec.percent:
         cleaned = cleaned.removesuffix("%")
     if spec.unit.startswith("USD"):
         cleaned = cleaned.removeprefix("$")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+    match = _PLAIN_NUMBER.fullmatch(cleaned)
+    if match is None:
         return text
-    if not number.is_finite():
-        return float(number)
+    exponent = match["exponent"] or "0"
+    if len(exponent.lstrip("+-").lstrip("0")) > 4:
+        if exponent.startswith("-"):
+            return 0  # a number this close to zero is zero to every input
+        raise NumberRefused(f"{cleaned} is far outside that")
+    number = Decimal(cleaned)  # exact and cheap: at most 50 characters, a small exponent
+    if number and number.adjusted() > MAX_NUMBER_EXPONENT:
+        raise NumberRefused(f"{cleaned} is far outside that")
     if spec.percent:
         number /= 100
     if spec.kind == "integer" and number == number.to_integral_value():
@@ -168,7 +211,14 @@ class NumberField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        return None if text == "" else parse_number(self.spec, text)
+        if text == "":
+            return None
+        try:
+            return parse_number(self.spec, text)
+        except NumberRefused as exc:
+            raise forms.ValidationError(
+                f"{self.label}: must be {allowed_text(self.spec)}; {exc.reason}."
+            ) from None
 
 
 class ChoiceInputField(forms.CharField):
@@ -231,6 +281,8 @@ class PilotCurveField(forms.CharField):
     def __init__(self, spec: InputSpec, **kwargs):
         self.spec = spec
         self.line_numbers: list[int] = []
+        # A full curve of MAX_PILOT_POINTS lines of "1,000,000,000, 99.5" fits with room to spare.
+        kwargs.setdefault("max_length", MAX_PILOT_POINTS * 40)
         widget = forms.Textarea(
             attrs={"rows": 4, "placeholder": "500, 62\n2000, 70\n8000, 76", "spellcheck": "false"}
         )
@@ -253,7 +305,13 @@ class PilotCurveField(forms.CharField):
         if not text:
             return None
         points = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        lines = text.splitlines()
+        if sum(1 for line in lines if line.strip()) > MAX_PILOT_POINTS:
+            raise forms.ValidationError(
+                f"At most {MAX_PILOT_POINTS:,} lines, one measurement per line: the number of "
+                'examples and the score in %, like "500, 72".'
+            )
+        for number, line in enumerate(lines, start=1):
             line = line.strip()
             if not line:
                 continue
@@ -264,8 +322,14 @@ class PilotCurveField(forms.CharField):
                     f'like "500, 72"; got "{line[:40]}".'
                 )
             examples_text, score_text = parts
-            examples = parse_number(INPUTS_BY_KEY["labeled_examples"], examples_text)
-            score = parse_number(_PERCENT_SCORE, score_text)
+            try:
+                examples = parse_number(INPUTS_BY_KEY["labeled_examples"], examples_text)
+                score = parse_number(_PERCENT_SCORE, score_text)
+            except NumberRefused as exc:
+                raise forms.ValidationError(
+                    f"Line {number} should be the number of examples (1 to 10^9) and the score "
+                    f"(a percentage above 0% up to 100%); {exc.reason}."
+                ) from None
             points.append({"examples": examples, "score": score})
             self.line_numbers.append(number)
         return points
@@ -354,6 +418,8 @@ class ProjectForm(forms.Form):
 
     based_on = forms.IntegerField(
         required=False,
+        min_value=0,
+        max_value=2**31 - 1,
         widget=forms.HiddenInput,
         help_text="The revision this form started from, to notice saves made meanwhile.",
     )
@@ -426,7 +492,7 @@ def _upper_first(text: str) -> str:
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        required=False, help_text="Optional; team owners can add you by this address."
+        required=False, help_text="Optional; team owners can invite you by this address."
     )
 
     class Meta(UserCreationForm.Meta):
@@ -440,26 +506,29 @@ class TeamForm(forms.ModelForm):
         fields = ("name",)
 
 
-class AddMemberForm(forms.Form):
-    """A team owner adds someone, found by username or email, with a role."""
+class InviteForm(forms.Form):
+    """A team owner invites someone, by username or email, with a role. Whether such an account
+    exists is never looked up here: the answer must not tell."""
 
-    who = forms.CharField(label="Username or email", max_length=254)
+    who = forms.CharField(
+        label="Username or email",
+        max_length=150,
+        help_text="They join when they open the link and accept, or sign up from it.",
+    )
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
-
-    def __init__(self, *args, team: Team, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.team = team
 
     def clean_who(self):
         who = self.cleaned_data["who"].strip()
-        users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
-        matches = list(users[:2])
-        if not matches:
+        if "@" in who:
+            try:
+                validators.validate_email(who)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"Username or email: “{who[:60]}” has an @ but is not an email address; "
+                    "type an address like kim@example.org, or a username without @."
+                ) from None
+        elif not who.isprintable():
             raise forms.ValidationError(
-                f'Nobody has the username or email "{who}". Ask them to sign up first.'
+                "Username or email: use letters, digits and @/./+/-/_ only."
             )
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                f'More than one account matches "{who}"; use the exact username instead.'
-            )
-        return matches[0]
+        return who

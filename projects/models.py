@@ -175,6 +175,19 @@ class Estimate(models.Model):
         CHECKIN = "checkin", "Check-in"
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="estimates")
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="estimates",
+        editable=False,
+        help_text="The revision's project, copied here so that the database can hold a project "
+        "to one queued-or-running estimate.",
+    )
+    rerun_requested = models.BooleanField(
+        default=False,
+        help_text="Someone asked for an estimate of a newer revision or check-in while this one "
+        "was pending; when it finishes, the project's latest state is queued.",
+    )
     checkin = models.ForeignKey(
         "CheckIn",
         null=True,
@@ -197,11 +210,27 @@ class Estimate(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    PENDING = (Status.QUEUED, Status.RUNNING)
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_pending_estimate_per_project",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Estimate {self.pk} of {self.revision} ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.project_id is None and self.revision_id is not None:
+            self.project_id = Revision.objects.values_list("project_id", flat=True).get(
+                pk=self.revision_id
+            )
+        super().save(*args, **kwargs)
 
     @property
     def is_finished(self) -> bool:
@@ -254,6 +283,19 @@ class CheckIn(models.Model):
         "ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A wrong check-in is withdrawn, never deleted: estimates made from it stay explained.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The corrected check-in that took this one's place, if it was corrected.",
+    )
 
     class Meta:
         ordering = ["project", "-date", "-id"]
@@ -294,3 +336,68 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.team}"
+
+
+# How long an invitation link stays valid.
+INVITATION_VALID_FOR = timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a team. Nobody becomes a member without accepting: the
+    invitee opens the link (only its hash is stored) while signed in as the invited account, or
+    signs up from it. Single use, and it expires after INVITATION_VALID_FOR.
+
+    It names the invited account by email or by username, exactly one of the two, as the owner
+    typed it; nothing here says whether such an account exists. Delivery by email can send the
+    link to `email` (or to the email of the account called `username`)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(blank=True, help_text="The address invited, when invited by email.")
+    username = models.CharField(
+        max_length=150, blank=True, help_text="The username invited, when invited by username."
+    )
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.EDITOR
+    )
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the token in the invitation link."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(email="") & ~models.Q(username=""))
+                | (~models.Q(email="") & models.Q(username="")),
+                name="invitation_names_email_or_username",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.invitee} to {self.team} ({self.role})"
+
+    @property
+    def invitee(self) -> str:
+        """The email or username invited, as the owner typed it."""
+        return self.email or self.username
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    def is_for(self, user) -> bool:
+        """Whether `user` is the account invited: its username or its email is the one invited
+        (a username may contain @ too)."""
+        names = {user.get_username().casefold()}
+        if user.email:
+            names.add(user.email.casefold())
+        return self.invitee.casefold() in names

@@ -60,7 +60,8 @@ class EstimateTask(Task):
 def run_estimate_task(estimate_id: int) -> str:
     """Run estimate `estimate_id`; does nothing if it is finished or running elsewhere."""
     estimate = estimates.run_estimate(estimate_id)
-    return estimate.status
+    # None: replaced by a newer estimate of its project before it started.
+    return estimate.status if estimate else "replaced"
 
 
 @shared_task(

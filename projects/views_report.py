@@ -25,7 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects import charts, estimates, presenters, whatif
 from projects.models import Estimate, Membership, Project, Revision, ShareLink
-from projects.views import _message_for, project_for, raise_not_found, require_editor
+from projects.views import (
+    _message_for,
+    limit_estimates,
+    project_for,
+    raise_not_found,
+    require_editor,
+    too_many,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +100,33 @@ def project_whatif(request: HttpRequest, project_id: int) -> HttpResponse:
     it). htmx gets the result fragment; without JavaScript the form post gets a full page with
     the panel, its result and its charts."""
     project, membership = project_for(request, project_id)
+    wait = 0
+    if request.method == "POST":
+        wait, message = limit_estimates(request, project.team, whatif=True)
+        if wait:
+            # The panel says when to try again, in place of the result (htmx swaps a 429 in:
+            # base.html's htmx-config), and the form keeps what was typed.
+            response = render_whatif(
+                request, project, membership, None, limited=message, initial=request.POST
+            )
+            return too_many(response, wait)
     return render_whatif(request, project, membership, request.POST or None)
 
 
 def render_whatif(
-    request: HttpRequest, project: Project, membership: Membership, data, status: int = 200
+    request: HttpRequest,
+    project: Project,
+    membership: Membership,
+    data,
+    status: int = 200,
+    limited: str = "",
+    initial=None,
 ) -> HttpResponse:
     revision, saved = _whatif_base(project)
     form = whatif.WhatIfForm(data, base_inputs=revision.inputs if revision else {})
+    if initial is not None:
+        # Refused unread: the panel shows the values as they were typed, without checking them.
+        form.initial.update({key: initial.get(key) for key in form.fields if key in initial})
     context = {
         "project": project,
         "team": project.team,
@@ -110,7 +136,9 @@ def render_whatif(
         "saved": saved,
         "oob_errors": bool(request.htmx),
     }
-    if revision is None or saved is None:
+    if limited:
+        context["whatif_limited"] = limited
+    elif revision is None or saved is None:
         context["whatif_unavailable"] = (
             "A what-if needs a finished estimate of the latest revision to compare with; "
             "there is none yet."
@@ -165,6 +193,17 @@ def project_whatif_save(request: HttpRequest, project_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Nothing was saved: fix the values marked below.")
         return render_whatif(request, project, membership, request.POST, status=400)
+    problem = estimates.too_large_here(form.inputs.get("trials"))
+    if problem:
+        messages.error(
+            request,
+            f"Nothing was saved: Simulated scenarios (saved in the revision) {problem}. "
+            "Change it with Edit inputs.",
+        )
+        return render_whatif(request, project, membership, request.POST, status=400)
+    wait, _ = limit_estimates(request, project.team)
+    if wait:
+        return too_many(render_whatif(request, project, membership, request.POST), wait)
     changes = form.changes()
     if not changes:
         messages.info(request, "The what-if changes nothing, so no revision was saved.")

@@ -4,6 +4,8 @@ re-estimate cadence, the history of the risk with its comparisons, and the team'
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,8 +16,16 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import checkins, estimates, history
-from projects.models import ApiToken, Estimate
-from projects.views import membership_for, project_for, raise_not_found, require_editor
+from projects.converters import parse_id
+from projects.models import ApiToken, CheckIn, Estimate
+from projects.views import (
+    limit_estimates,
+    membership_for,
+    project_for,
+    raise_not_found,
+    require_editor,
+    too_many,
+)
 
 # The longest cadence the page offers to set: a year.
 MAX_CADENCE_DAYS = 365
@@ -32,8 +42,20 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
     if project.archived:
         messages.error(request, f"{project} is archived; restore it before checking in.")
         return redirect(project)
-    form = checkins.CheckInForm(request.POST or None)
+    form = checkins.CheckInForm(request.POST or None, project=project)
+    wait = 0
     if request.method == "POST" and form.is_valid():
+        revision = project.latest_revision()
+        problem = estimates.too_large_here(revision.inputs.get("trials") if revision else None)
+        if problem:
+            form.add_error(
+                None,
+                f"Nothing was saved: this project's Simulated scenarios {problem}. Change it "
+                "with Edit inputs, then check in.",
+            )
+        else:
+            wait, _ = limit_estimates(request, project.team)
+    if request.method == "POST" and form.is_valid() and not wait:
         checkin, estimate = checkins.record(
             project,
             date=form.cleaned_data["date"],
@@ -54,7 +76,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
                 request, "Check-in saved. The estimate from it is queued; this page updates."
             )
         return redirect(f"{project.get_absolute_url()}#checkin-{checkin.pk}")
-    return render(
+    response = render(
         request,
         "projects/checkin_form.html",
         {
@@ -64,6 +86,76 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
             "last": project.checkins.order_by("-date", "-id").first(),
         },
     )
+    return too_many(response, wait) if wait else response
+
+
+def _editable_checkin(request: HttpRequest, project_id: int, checkin_id: int):
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    checkin = get_object_or_404(CheckIn, pk=checkin_id, project=project)
+    return project, checkin
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_correct(request: HttpRequest, project_id: int, checkin_id: int) -> HttpResponse:
+    """Correct a check-in: the form starts from its figures, and saving replaces it by the
+    corrected one (the old one is kept, marked withdrawn)."""
+    project, checkin = _editable_checkin(request, project_id, checkin_id)
+    if checkin.withdrawn_at is not None:
+        messages.error(request, "That check-in was withdrawn; correct the one that replaced it.")
+        return redirect(f"{project.get_absolute_url()}#checkins")
+    initial = {"date": checkin.date, "note": checkin.note, **checkin.progress()}
+    form = checkins.CheckInForm(request.POST or None, project=project, initial=initial)
+    wait = 0
+    if request.method == "POST" and form.is_valid():
+        wait, _ = limit_estimates(request, project.team)
+    if request.method == "POST" and form.is_valid() and not wait:
+        try:
+            corrected, estimate = checkins.correct(
+                checkin,
+                date=form.cleaned_data["date"],
+                progress=form.progress,
+                note=form.cleaned_data["note"],
+                author=request.user,
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{project.get_absolute_url()}#checkins")
+        messages.success(
+            request,
+            f"Corrected the check-in of {checkin.date:%-d %b %Y}; the old figures are kept, "
+            "marked withdrawn." + (" The project was re-estimated." if estimate else ""),
+        )
+        return redirect(f"{project.get_absolute_url()}#checkin-{corrected.pk}")
+    response = render(
+        request,
+        "projects/checkin_form.html",
+        {"project": project, "team": project.team, "form": form, "correcting": checkin},
+    )
+    return too_many(response, wait) if wait else response
+
+
+@login_required
+@require_POST
+def checkin_withdraw(request: HttpRequest, project_id: int, checkin_id: int) -> HttpResponse:
+    """Withdraw a wrong check-in: it stays in the list, marked, and no longer counts."""
+    project, checkin = _editable_checkin(request, project_id, checkin_id)
+    if not checkins.withdraw(checkin, request.user):
+        return redirect(f"{project.get_absolute_url()}#checkins")
+    text = f"Withdrew the check-in of {checkin.date:%-d %b %Y}. It stays listed, marked withdrawn"
+    revision = project.latest_revision()
+    if revision is None:
+        messages.success(request, text + ".")
+        return redirect(f"{project.get_absolute_url()}#checkins")
+    too_large = estimates.too_large_here(revision.inputs.get("trials"))
+    wait = 0 if too_large else estimates.request_wait(f"user:{request.user.pk}", project.team)[0]
+    if too_large or wait:
+        messages.success(request, text + "; re-estimate to start from the check-in before it.")
+    else:
+        checkins.reestimate_after_withdrawal(project)
+        messages.success(request, text + ", and the project was re-estimated without it.")
+    return redirect(f"{project.get_absolute_url()}#checkins")
 
 
 # Re-estimate cadence --------------------------------------------------------------------------
@@ -75,10 +167,13 @@ def project_cadence(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for(request, project_id)
     require_editor(membership)
     text = request.POST.get("reestimate_every_days", "").strip()
-    try:
-        days = int(text)
-    except ValueError:
-        days = None
+    days = None
+    if len(text) > 6:
+        # Longer than any cadence: judged by its form, never converted.
+        days = -1 if text.lstrip("+-").isdigit() else None
+    else:
+        with contextlib.suppress(ValueError):
+            days = int(text)
     if days is None or not 0 <= days <= MAX_CADENCE_DAYS:
         messages.error(request, cadence_rejection(text, days))
         return redirect(project)
@@ -122,7 +217,7 @@ def estimate_status(request: HttpRequest, project_id: int, estimate_id: int) -> 
     estimate = get_object_or_404(
         Estimate.objects.select_related("revision"), pk=estimate_id, revision__project=project
     )
-    estimate = estimates.resume_if_orphaned(estimate)
+    estimate = estimates.run_if_waiting(estimates.resume_if_orphaned(estimate))
     stalled = estimate.is_stalled(timezone.now())
     # Meanwhile the page shows the last good report; the box says which one it is.
     shown = (
@@ -180,9 +275,9 @@ def compare_estimates(request: HttpRequest, project_id: int) -> HttpResponse:
     done = Estimate.objects.filter(
         revision__project=project, status=Estimate.Status.DONE
     ).select_related("revision", "checkin")
-    try:
-        before_id, after_id = int(request.GET["before"]), int(request.GET["after"])
-    except (KeyError, ValueError):
+    before_id = parse_id(request.GET.get("before", ""))
+    after_id = parse_id(request.GET.get("after", ""))
+    if before_id is None or after_id is None:
         messages.error(request, "Pick two estimates to compare.")
         return redirect("project_history", project.pk)
     before = done.filter(pk=before_id).first()
@@ -218,10 +313,11 @@ def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
     _require_owner(membership)
     name = request.POST.get("name", "").strip()
     max_length = ApiToken._meta.get_field("name").max_length
-    if not name or len(name) > max_length:
+    if not name or len(name) > max_length or not name.isprintable():
         messages.error(
             request,
-            f"Name the token (1 to {max_length} characters), e.g. the pipeline that uses it.",
+            f"Name the token (1 to {max_length} printable characters), e.g. the pipeline that "
+            "uses it.",
         )
         return redirect(membership.team)
     saved, token = checkins.create_token(membership.team, name, request.user)
@@ -231,7 +327,7 @@ def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
         "teams/token_created.html",
         {"team": membership.team, "saved": saved, "token": token},
     )
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

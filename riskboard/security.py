@@ -1,11 +1,12 @@
-"""Security headers on every response, and the log-in pages (the site's and the admin's) that
-limit failed attempts."""
+"""The Permissions-Policy header, no caching of signed-in pages, rate limits, and the log-in
+pages (the site's and the admin's) that limit failed attempts."""
 
 from __future__ import annotations
 
 import hashlib
 import math
 import time
+import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
@@ -16,45 +17,71 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-# Everything comes from this site: plotly.js and htmx are served locally, charts are drawn by
-# static/js/charts.js from json_script data, and no template has inline code or style attributes.
-# Plotly styles its SVG through the DOM (CSSOM), which style-src does not restrict; the one style
-# attribute it writes is `cursor:pointer` on links in chart text (the history's axis links),
-# allowed by its hash alone. Its stylesheet is static/css/plotly.css (projects/_plotly.html).
-PLOTLY_LINK_STYLE_HASH = "'sha256-lGP/R5jOMXytzwBHVEM5Nv4XbT9fuH6V2dET/0dje2s='"
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"style-src-attr 'unsafe-hashes' {PLOTLY_LINK_STYLE_HASH}",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "object-src 'none'",
-    ]
-)
+# The Content-Security-Policy is django-csp's (settings.CONTENT_SECURITY_POLICY).
+PLOTLY_LINK_STYLE_HASH = settings.PLOTLY_LINK_STYLE_HASH
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 
 def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
-    """Middleware: the headers Django's SecurityMiddleware does not set (it sets nosniff,
-    Referrer-Policy and Cross-Origin-Opener-Policy)."""
+    """Middleware: the header neither Django's SecurityMiddleware (nosniff, Referrer-Policy,
+    Cross-Origin-Opener-Policy) nor django-csp (Content-Security-Policy) sets."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
     return middleware
+
+
+def private_pages(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware (after authentication): what a signed-in user or an API token is shown is
+    theirs alone, so no browser or proxy cache may keep it (`Cache-Control: private, no-store`,
+    as the shared page sends). Views that set their own Cache-Control keep it."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or "Authorization" in request.headers) and ("Cache-Control" not in response):
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response
+
+    return middleware
+
+
+# Rate limits -----------------------------------------------------------------------------------
+
+
+def count_request(name: str, key: str, limit: int, window: int) -> int:
+    """Count one request of kind `name` for `key` (a user, a team, an address) in the current
+    fixed window of `window` seconds; return 0 when it is within `limit`, else the seconds until
+    the window ends. Counted with the cache's atomic add and incr, so concurrent requests, and
+    several processes sharing a Redis cache (CACHE_URL), count every request once."""
+    now = time.time()
+    start = int(now // window) * window
+    cache_key = _cache_key("rate", name, key, str(start))
+    cache.add(cache_key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr: this is the window's first request
+        cache.add(cache_key, 1, timeout=window + 5)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, math.ceil(start + window - now))
+
+
+def wait_text(seconds: int) -> str:
+    """ "1 minute", "12 minutes": a wait as people read it, rounded up."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 # Failed log-ins allowed per window: for one username from one address, and from one address.
@@ -77,9 +104,16 @@ def _cache_key(*parts: str) -> str:
     return "login-failures:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def username_key(username: str) -> str:
+    """The username as the log-in limit counts it: NFKC-normalised and case-folded, so that
+    "ＤＥＭＯ", "Demo" and " demo " count as "demo" (Django's own log-in matches NFKC forms of
+    a username to the same account)."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def _login_keys(request: HttpRequest) -> list[tuple[str, int]]:
     address = client_address(request)
-    username = request.POST.get("username", "").strip().lower()
+    username = username_key(request.POST.get("username", ""))
     return [
         (_cache_key("user", username, address), LOGIN_FAILURES_PER_USERNAME),
         (_cache_key("address", address), LOGIN_FAILURES_PER_ADDRESS),

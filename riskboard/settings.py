@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,17 +73,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
     "projects",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "riskboard.security.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "riskboard.security.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,8 +121,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache counts failed log-ins (riskboard/security.py). The default keeps counts per process;
-# with several web processes, set CACHE_URL (redis://...) so that they share one count.
+# The cache counts failed log-ins, sign-ups and estimate requests (riskboard/security.py). The
+# default keeps counts per process; with several web processes (gunicorn workers), set CACHE_URL
+# (redis://...) so that they share one count, or each limit applies per process.
 if os.environ.get("CACHE_URL", "").strip():
     CACHES = {
         "default": {
@@ -210,6 +215,21 @@ CELERY_BEAT_SCHEDULE = {
 # Estimates above this many scenarios run on a worker when a broker is set; smaller ones run in
 # the web request (a fraction of a second) so the page shows the result at once.
 INTERACTIVE_TRIALS = envint("INTERACTIVE_TRIALS", 100_000)
+# Without a broker every estimate runs in a web request, so estimates above this many scenarios
+# are refused there (about 0.7 s of CPU at 100,000 scenarios); the form says so on "Simulated
+# scenarios". Commands (estimate, reestimate_due) are not limited.
+MAX_INLINE_TRIALS = envint("MAX_INLINE_TRIALS", 100_000)
+# Rate limits on asking for estimates, per user (or API token) and per team, counted in fixed
+# windows of ESTIMATE_LIMIT_WINDOW_SECONDS: saves, re-estimates, saved what-ifs and check-ins
+# count as estimates; the live what-if (a quick estimate without levers) has its own, larger
+# limits. Over a limit the answer is 429 with Retry-After. See README's Limits.
+ESTIMATE_LIMIT_WINDOW_SECONDS = envint("ESTIMATE_LIMIT_WINDOW_SECONDS", 10 * 60)
+ESTIMATES_PER_USER = envint("ESTIMATES_PER_USER", 30)
+ESTIMATES_PER_TEAM = envint("ESTIMATES_PER_TEAM", 120)
+WHATIFS_PER_USER = envint("WHATIFS_PER_USER", 300)
+WHATIFS_PER_TEAM = envint("WHATIFS_PER_TEAM", 1000)
+# Sign-ups from one address per hour (riskboard/security.py).
+SIGNUPS_PER_ADDRESS = envint("SIGNUPS_PER_ADDRESS", 10)
 
 # Security: safe defaults whenever DEBUG is off, each one adjustable for unusual set-ups.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -221,7 +241,29 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy and Permissions-Policy: riskboard/security.py.
+# Content-Security-Policy, set by django-csp on every response. Everything comes from this site:
+# plotly.js and htmx are served locally, charts are drawn by static/js/charts.js from
+# json_script data, and no template has inline code or style attributes. Plotly styles its SVG
+# through the DOM (CSSOM), which style-src does not restrict; the one style attribute it writes
+# is `cursor:pointer` on links in chart text (the history's axis links), allowed by its hash
+# alone. Its stylesheet is static/css/plotly.css (projects/_plotly.html).
+PLOTLY_LINK_STYLE_HASH = "'sha256-lGP/R5jOMXytzwBHVEM5Nv4XbT9fuH6V2dET/0dje2s='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, PLOTLY_LINK_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy: riskboard/security.py.
 # Only behind a proxy that sets X-Forwarded-For itself: log-in limits then count by its last entry.
 TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR", False)
 if envbool("TRUST_X_FORWARDED_PROTO", False):

@@ -53,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         raw = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        print(f"error: {args.input} nests arrays or objects too deeply", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # JSONDecodeError, and integers past Python's 4,300 digits
         print(f"error: {args.input} is not valid JSON: {exc}", file=sys.stderr)
         return 2
     try:

@@ -1002,8 +1002,11 @@ def _show(value: Any) -> str:
             return "Infinity" if value > 0 else "-Infinity"
         return f"{value:g}"
     if isinstance(value, int):
-        text = str(value)
-        return text if len(text) <= 24 else f"a {len(text)}-digit number"
+        # Judged by its size in bits: str() of a huge integer is slow, and past 4,300 digits
+        # Python refuses it.
+        if value.bit_length() > 80:
+            return f"a number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+        return str(value)
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "…"
         return f'"{shown}" (text)'

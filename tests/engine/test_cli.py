@@ -102,3 +102,15 @@ def test_inputs_lists_every_key():
         if line and not line.startswith(" ")
     }
     assert {spec.key for spec in INPUTS} <= listed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"deadline_weeks": ' + "1" * 5000 + "}", "[" * 3000 + "]" * 3000],
+    ids=["5000-digit integer", "3000 nested arrays"],
+)
+def test_hostile_json_exits_2_with_a_message(text):
+    done = run("-", stdin=text)
+    assert done.returncode == 2, (done.stdout, done.stderr[-500:])
+    assert "JSON" in done.stderr or "deeply" in done.stderr
+    assert "Traceback" not in done.stderr

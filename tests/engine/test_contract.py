@@ -354,3 +354,16 @@ def test_the_cost_breakdown_adds_up_to_the_mean_cost(name):
     parts = result["cost_breakdown"]
     assert all(value >= 0 for value in parts.values()), parts
     assert math.fsum(parts.values()) == pytest.approx(result["cost_usd"]["mean"], rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "value", [10**5000, -(10**5000), 10**1_000_000], ids=["10^5000", "-10^5000", "10^1000000"]
+)
+def test_an_integer_of_thousands_of_digits_is_named_by_its_size(value):
+    # str() of such an integer is refused by Python past 4,300 digits (and slow below that); the
+    # message must still name the key and the range, not Python's limit.
+    with pytest.raises(InputError) as caught:
+        normalise({"deadline_weeks": value})
+    message = caught.value.errors["deadline_weeks"]
+    assert message.startswith("must be a number from 1 up to 520, got a number of about ")
+    assert "digits" in message and "sys.set_int_max_str_digits" not in message

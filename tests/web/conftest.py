@@ -140,3 +140,14 @@ def outsider(make_user):
 @pytest.fixture
 def project(make_project, team, owner) -> Project:
     return make_project(team, owner)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits count in the cache, which outlives a test (and ids repeat between tests):
+    every test starts with no requests counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -22,9 +22,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from projects import checkins
+from projects import checkins, invitations
 from projects.engine.inputs import normalise_progress
-from projects.models import Estimate, Membership, ShareLink, Team
+from projects.models import Estimate, Invitation, Membership, ShareLink, Team
 from projects.views_report import new_token
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +38,17 @@ VISITORS = ("anon", "share", "other", "viewer", "editor", "owner", "api_a", "api
 #   L    302 to the login page. Every POST carries a real CSRF token (see the CSRF test).
 # Objects are team A's: its project, revision 1, an estimate, a share link, a member, a token;
 # [foreign] rows put another team's object (estimate, link, member, token) in team A's URL;
-# [archived] is an archived project of team A.
+# [archived] is an archived project of team A. The invitation is team A's, for the member of
+# another team (oth), who alone may accept it; [accepted], [revoked], [expired] and [unknown]
+# are invitation links in those states. team_leave: the owner is team A's only owner, so it is
+# refused with a redirect to the team page.
 MATRIX = """
 name                         | ann shr oth vwr edt own apA apB | POST, same visitors
 login                        | 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200
 logout                       | 405 405 405 405 405 405 405 405 | L   L   L   L   L   L   L   L
 signup                       | 200 200 302 302 302 302 200 200 | 200 200 302 302 302 302 200 200
+password_change              | L   L   200 200 200 200 L   L   | L   L   200 200 200 200 L   L
+password_change_done         | L   L   200 200 200 200 L   L   | L   L   405 405 405 405 L   L
 portfolio                    | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
 project_create               | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
 project                      | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
@@ -64,7 +69,18 @@ team_create                  | L   L   200 200 200 200 L   L   | L   L   200 200
 team                         | L   L   404 200 200 200 L   L   | L   L   404 403 403 200 L   L
 member_update                | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 member_update[foreign]       | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
+team_leave                   | L   L   405 405 405 405 L   L   | L   L   404 302 302 302 L   L
+invitation_revoke            | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
+invitation_revoke[foreign]   | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
+invitation                   | 200 200 200 200 200 200 200 200 | L   L   302 403 403 403 L   L
+invitation[accepted]         | 410 410 410 410 410 410 410 410 | 410 410 410 410 410 410 410 410
+invitation[revoked]          | 410 410 410 410 410 410 410 410 | 410 410 410 410 410 410 410 410
+invitation[expired]          | 410 410 410 410 410 410 410 410 | 410 410 410 410 410 410 410 410
+invitation[unknown]          | 404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404
 checkin_create               | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+checkin_correct              | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+checkin_withdraw             | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
+checkin_withdraw[foreign]    | L   L   405 405 405 405 L   L   | L   L   404 403 404 404 L   L
 project_cadence              | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
 estimate_status              | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
 estimate_status[foreign]     | L   L   404 404 404 404 L   L   | L   L   405 405 405 405 L   L
@@ -191,6 +207,24 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
     their_estimate = Estimate.objects.get(revision__project=theirs)
     their_link = ShareLink.objects.create(project=theirs, token=new_token())
     their_token, _ = checkins.create_token(other_team, "their other pipeline", outsider)
+
+    def invite(**extra):
+        invitation, token = invitations.create(team, "oscar", Membership.Role.VIEWER, owner)
+        if extra:
+            Invitation.objects.filter(pk=invitation.pk).update(**extra)
+        return invitation, token
+
+    to_revoke_invitation, invitation_token = invite()
+    _, accepted = invite(accepted_at=now, accepted_by=outsider)
+    _, revoked_invitation = invite(revoked_at=now)
+    _, expired_invitation = invite(expires_at=now - datetime.timedelta(days=1))
+    their_invitation, _ = invitations.create(other_team, "olivia", "viewer", outsider)
+    their_checkin, _ = checkins.record(
+        theirs,
+        date=datetime.date(2026, 3, 1),
+        progress=normalise_progress({"weeks_elapsed": 1, "spent_usd": 1000}),
+        author=outsider,
+    )
     return {
         "users": {"owner": owner, "editor": editor, "viewer": viewer, "other": outsider},
         "tokens": {"api_a": token_a, "api_b": token_b},
@@ -203,12 +237,16 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "team_id": team.pk,
             "membership_id": Membership.objects.get(team=team, user=viewer).pk,
             "token_id": to_revoke_token.pk,
+            "invitation_id": to_revoke_invitation.pk,
+            "checkin_id": checkin.pk,
         },
         "variants": {
             "api_checkin_create[archived]": {"project_id": archived.pk},
             "estimate_status[foreign]": {"estimate_id": their_estimate.pk},
             "share_revoke[foreign]": {"link_id": their_link.pk},
             "token_revoke[foreign]": {"token_id": their_token.pk},
+            "invitation_revoke[foreign]": {"invitation_id": their_invitation.pk},
+            "checkin_withdraw[foreign]": {"checkin_id": their_checkin.pk},
             "member_update[foreign]": {
                 "membership_id": Membership.objects.get(team=other_team, user=outsider).pk
             },
@@ -218,6 +256,11 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "shared_report[revoked]": revoked.token,
             "shared_report[expired]": expired.token,
             "shared_report[unknown]": new_token(),
+            "invitation": invitation_token,
+            "invitation[accepted]": accepted,
+            "invitation[revoked]": revoked_invitation,
+            "invitation[expired]": expired_invitation,
+            "invitation[unknown]": new_token(),
         },
         "queries": {
             "portfolio": {"team": team.pk},

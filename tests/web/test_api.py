@@ -136,7 +136,7 @@ def test_an_owner_creates_a_token_that_is_shown_once_and_stored_hashed(client, t
     response = client.post(reverse("token_create", args=[team.pk]), {"name": "nightly eval"})
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     shown = response.context["token"]
     assert shown.startswith("rb_") and len(shown) >= 40
     assert shown.encode() in response.content

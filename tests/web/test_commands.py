@@ -81,3 +81,13 @@ def test_estimate_command_reports_a_failure(make_project, team, owner):
     with pytest.raises(CommandError, match="failed: The engine rejected these inputs: Deadline"):
         call_command("estimate", str(project.pk), stdout=StringIO())
     assert project.latest_revision().latest_estimate().status == Estimate.Status.FAILED
+
+
+def test_estimate_says_when_the_project_already_has_one_pending(project, live_runner):
+    running = Estimate.objects.create(
+        revision=project.latest_revision(), status=Estimate.Status.RUNNING, trials=1000
+    )
+    with live_runner(running), pytest.raises(CommandError) as refused:
+        call_command("estimate", str(project.pk), stdout=StringIO())
+    assert f"already has estimate {running.pk} running" in str(refused.value)
+    assert Estimate.objects.filter(project=project).count() == 2

@@ -121,13 +121,16 @@ def test_an_estimate_with_a_live_runner_is_left_alone(
     assert running.status == Estimate.Status.RUNNING and running.progress == 30
 
 
-def test_the_periodic_task_resumes_orphans_nobody_opens(project, owner, live_runner, postgres_only):
+def test_the_periodic_task_resumes_orphans_nobody_opens(
+    project, owner, team, make_project, live_runner, postgres_only
+):
     from projects import tasks
 
-    earlier = _orphan(project)  # revision 1's, which no page shows once revision 2 exists
+    # A project has one pending estimate at most, so the three are in three projects.
+    earlier = _orphan(project)  # revision 1's: revision 2 is saved, and nobody opens the page
     project.add_revision(project.latest_revision().inputs, owner)
-    later = _orphan(project)
-    alive = _orphan(project)
+    later = _orphan(make_project(team, owner, name="Later"))
+    alive = _orphan(make_project(team, owner, name="Alive"))
     with live_runner(alive):
         tasks.queue_due_reestimates()
     for estimate in (earlier, later, alive):

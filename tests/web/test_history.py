@@ -175,7 +175,10 @@ def test_outsiders_see_no_history(client, evolved, outsider):
 # The status box of a running estimate ----------------------------------------------------------
 
 
-def test_the_status_box_polls_while_queued_and_stops_when_done(client, project, owner, live_runner):
+def test_the_status_box_polls_while_queued_and_stops_when_done(
+    client, project, owner, live_runner, settings
+):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # queued for a worker, which has it
     client.force_login(owner)
     queued = estimates.create_estimate(project.latest_revision())
     url = reverse("estimate_status", args=[project.pk, queued.pk])

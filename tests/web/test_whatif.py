@@ -291,7 +291,8 @@ def test_saving_nothing_changed_saves_nothing(client, owner, project):
     assert project.revisions.count() == 1
 
 
-def test_no_finished_estimate_means_no_whatif_yet(client, owner, project):
+def test_no_finished_estimate_means_no_whatif_yet(client, owner, project, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # queued for a worker, which has it
     client.force_login(owner)
     revision = project.add_revision(project.latest_revision().inputs, owner)
     Estimate.objects.create(revision=revision, status=Estimate.Status.QUEUED, trials=1000)

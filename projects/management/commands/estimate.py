@@ -32,6 +32,12 @@ class Command(BaseCommand):
             self.queue(project, revision)
             return
         estimate = queue_estimate(revision, trigger=Estimate.Trigger.MANUAL, background=False)
+        if getattr(estimate, "reused", False) and not estimate.is_finished:
+            raise CommandError(
+                f"{project} already has estimate {estimate.pk} {estimate.status} (revision "
+                f"{estimate.revision.number}); a project has one at a time. Run this again "
+                "once it has finished."
+            )
         if estimate.status != Estimate.Status.DONE:
             raise CommandError(
                 f"The estimate of {project}, revision {revision.number}, failed: {estimate.error}"
@@ -55,7 +61,14 @@ class Command(BaseCommand):
                 "redis://localhost:6379/0) and start a worker with "
                 "`celery -A riskboard worker`. Without --async the estimate runs here."
             )
-        estimate = estimates.create_estimate(revision, trigger=Estimate.Trigger.MANUAL)
+        estimate, created = estimates.create_or_reuse(revision, trigger=Estimate.Trigger.MANUAL)
+        if not created:
+            self.stdout.write(
+                f"{project} already has estimate {estimate.pk} {estimate.status} (revision "
+                f"{estimate.revision.number}); a project has one at a time, so nothing more was "
+                "queued."
+            )
+            return
         try:
             estimates.send_to_worker(estimate.pk)
         except estimates.BrokerUnavailable as exc:
