@@ -1,4 +1,4 @@
-"""The site's answer to an unhandled exception: 503 while the database is unreachable, else 500.
+"""The site's error answers: 503 while the database is unreachable, else 500; API 404s as JSON.
 
 Both pages are rendered without a request context, so they never touch the database, the session
 or the user, which may be what failed. A database that is restarting is not a bug: the visitor
@@ -13,8 +13,9 @@ import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.views import defaults
 
 logger = logging.getLogger("riskboard.errors")
 
@@ -47,3 +48,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: pipelines calling the JSON API get JSON (an id too large for any table does
+    not match the URL at all, and must not answer with an HTML page); people get the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": "Not found: no such project, or your token's team cannot see it."},
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)

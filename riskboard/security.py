@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -125,22 +125,30 @@ def login_wait_seconds(request: HttpRequest) -> int:
     now = time.time()
     wait = 0.0
     for key, limit in _login_keys(request):
-        failures, reset_at = cache.get(key, (0, now))
-        if failures >= limit:
-            wait = max(wait, reset_at - now)
+        if cache.get(key + ":count", 0) >= limit:
+            started = cache.get(key + ":start", now)
+            wait = max(wait, started + LOGIN_WINDOW_SECONDS - now)
     return math.ceil(wait)
 
 
 def record_login_failure(request: HttpRequest) -> None:
+    """Count one failure for the username from this address, and for the address. The window
+    starts at the first failure; the count uses the cache's atomic add and incr, so failures
+    sent at the same moment (or to several processes sharing CACHE_URL) all count."""
     now = time.time()
     for key, _limit in _login_keys(request):
-        failures, reset_at = cache.get(key, (0, now + LOGIN_WINDOW_SECONDS))
-        cache.set(key, (failures + 1, reset_at), timeout=max(1, math.ceil(reset_at - now)))
+        cache.add(key + ":start", now, timeout=LOGIN_WINDOW_SECONDS)
+        cache.add(key + ":count", 0, timeout=LOGIN_WINDOW_SECONDS)
+        try:
+            cache.incr(key + ":count")
+        except ValueError:  # the window ended between add and incr: this failure starts one
+            cache.add(key + ":count", 1, timeout=LOGIN_WINDOW_SECONDS)
 
 
 def clear_login_failures(request: HttpRequest) -> None:
     """After a successful log-in, only this username's count from this address starts again."""
-    cache.delete(_login_keys(request)[0][0])
+    key = _login_keys(request)[0][0]
+    cache.delete_many([key + ":count", key + ":start"])
 
 
 def wait_message(seconds: int) -> str:
@@ -178,6 +186,44 @@ class RateLimitedLoginView(LoginView):
     def form_valid(self, form):
         clear_login_failures(self.request)
         return super().form_valid(form)
+
+
+# Wrong current passwords allowed per signed-in user and window on the password-change page.
+PASSWORD_CHANGE_FAILURES = 5
+
+
+class RateLimitedPasswordChangeView(PasswordChangeView):
+    """Django's password change, limited: someone holding a stolen session cannot try current
+    passwords without end to take the account over for good."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        key = _cache_key("password-change", str(request.user.pk))
+        if cache.get(key + ":count", 0) >= PASSWORD_CHANGE_FAILURES:
+            started = cache.get(key + ":start", time.time())
+            wait = max(1, math.ceil(started + LOGIN_WINDOW_SECONDS - time.time()))
+            form = self.get_form_class()(request.user)
+            context = self.get_context_data(
+                form=form,
+                locked_out=(
+                    f"Too many wrong current passwords. Please wait {wait_text(wait)} and try "
+                    "again, or log out and use the log-in page."
+                ),
+            )
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            key = _cache_key("password-change", str(self.request.user.pk))
+            cache.add(key + ":start", time.time(), timeout=LOGIN_WINDOW_SECONDS)
+            cache.add(key + ":count", 0, timeout=LOGIN_WINDOW_SECONDS)
+            try:
+                cache.incr(key + ":count")
+            except ValueError:
+                cache.add(key + ":count", 1, timeout=LOGIN_WINDOW_SECONDS)
+        return super().form_invalid(form)
 
 
 class RateLimitedAdminSite(AdminSite):

@@ -5,13 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from projects import views
-from riskboard.security import RateLimitedLoginView
+from riskboard.security import RateLimitedLoginView, RateLimitedPasswordChangeView
 
 urlpatterns = [
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", RateLimitedPasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -24,3 +24,4 @@ urlpatterns = [
 
 # 503 with Retry-After while the database is unreachable; the plain 500 page otherwise.
 handler500 = "riskboard.errors.server_error"
+handler404 = "riskboard.errors.not_found"

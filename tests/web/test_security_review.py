@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -720,6 +721,32 @@ def test_full_width_and_case_variants_share_the_username_limit(owner):
     assert security.username_key("ｄｅｍｏ") == security.username_key("Demo") == "demo"
 
 
+def test_failed_log_ins_sent_at_the_same_moment_all_count(owner):
+    import threading
+
+    from django.test import RequestFactory
+
+    from riskboard import security
+
+    attempts = 40
+    barrier = threading.Barrier(attempts)
+
+    def fail() -> None:
+        request = RequestFactory().post("/accounts/login/", {"username": "olivia"})
+        barrier.wait()
+        security.record_login_failure(request)
+
+    threads = [threading.Thread(target=fail) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    request = RequestFactory().post("/accounts/login/", {"username": "olivia"})
+    key = security._login_keys(request)[1][0]  # the address's count
+    assert cache.get(key + ":count") == attempts
+    assert 0 < security.login_wait_seconds(request) <= security.LOGIN_WINDOW_SECONDS
+
+
 # Finding 9: huge ids in URLs give a 500 on SQLite ---------------------------------------------
 
 
@@ -741,7 +768,10 @@ def test_huge_ids_in_urls_and_queries_are_not_found(owner, project):
     response = Client(raise_request_exception=False).post(
         f"/api/projects/{huge}/checkins/", "{}", content_type="application/json"
     )
+    # Pipelines get JSON, even where the id is too large for the URL to match at all.
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "error" in response.json()
 
 
 # Finding 10: smaller gaps ---------------------------------------------------------------------
@@ -789,6 +819,35 @@ def test_signed_in_pages_and_inputs_json_are_not_cached(owner, project):
         assert "Cookie" in response["Vary"], url
     # The report varies on htmx too.
     assert "HX-Request" in client.get(project.get_absolute_url())["Vary"]
+
+
+def test_wrong_current_passwords_are_limited_on_the_password_change(owner):
+    from riskboard import security
+
+    client = strict_client(owner)
+    url = reverse("password_change")
+    # A typo in the new password is not a guess at the current one: it does not count.
+    for _ in range(security.PASSWORD_CHANGE_FAILURES + 2):
+        mismatch = {
+            "old_password": "s3cret-pass-word",
+            "new_password1": "another-long-phrase-7",
+            "new_password2": "another-long-phrase-8",
+        }
+        assert client.post(url, mismatch).status_code == 200
+    for _ in range(security.PASSWORD_CHANGE_FAILURES):
+        guess = {"old_password": "guess", "new_password1": "y" * 20, "new_password2": "y" * 20}
+        assert client.post(url, guess).status_code == 200
+    right = {
+        "old_password": "s3cret-pass-word",
+        "new_password1": "another-long-phrase-7",
+        "new_password2": "another-long-phrase-7",
+    }
+    locked = client.post(url, right)
+    assert locked.status_code == 429
+    assert 0 < int(locked["Retry-After"]) <= security.LOGIN_WINDOW_SECONDS
+    assert "Too many wrong current passwords" in locked.text
+    owner.refresh_from_db()
+    assert owner.check_password("s3cret-pass-word")
 
 
 def test_a_user_changes_their_password(owner):
