@@ -1,4 +1,4 @@
-"""The JSON API for pipelines: post a check-in with a team's token.
+"""The JSON API for pipelines: post a check-in with a team's token; the body is read as hostile.
 
     curl -X POST https://riskboard.example.com/api/projects/12/checkins/ \\
       -H "Authorization: Bearer rb_…" -H "Content-Type: application/json" \\
@@ -11,6 +11,7 @@ token, 404 for a project the token's team does not own, 400 naming each bad fiel
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -21,10 +22,116 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from projects import checkins, estimates
-from projects.models import ApiToken, Estimate, Project
+from projects.checkins import NOTE_MAX_LENGTH, REQUIRED
+from projects.engine.inputs import PROGRESS, PROGRESS_BY_KEY, InputError, normalise_progress
+from projects.models import ApiToken, CheckIn, Estimate, Project
 
 # A check-in is a few hundred bytes; a 2,000-character note escaped as \\uXXXX is 12 KB.
 MAX_BODY_BYTES = 64 * 1024
+
+
+# Integers in a posted body longer than this are kept as their length only: far outside every
+# range, and Python refuses to even read one of more than 4,300 digits.
+MAX_INTEGER_DIGITS = 30
+
+
+class LongInteger:
+    """An integer of too many digits to be any check-in value, as json.loads met it."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return f"a {self.digits:,}-digit number"
+
+    __repr__ = __str__
+
+
+def bounded_int(text: str) -> int | LongInteger:
+    """json.loads's `parse_int`: short integers as int, longer ones as LongInteger."""
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_INTEGER_DIGITS else LongInteger(digits)
+
+
+def text_problem(text: str) -> str:
+    """Why text cannot be stored as it is (empty when it can): a NUL, which PostgreSQL refuses,
+    or a lone surrogate, which no database can encode."""
+    if "\x00" in text:
+        return "must not contain NUL characters (\\u0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"must be valid Unicode text; character {exc.start + 1} is a lone surrogate "
+            f"(\\u{ord(text[exc.start]):04x})"
+        )
+    return ""
+
+
+def parse_payload(payload: Any, project: Project) -> tuple[dict | None, dict[str, str]]:
+    """A posted check-in -> (fields for `record`, errors by field name).
+
+    Accepts the PROGRESS keys (weeks_elapsed and spent_usd required), `date` (YYYY-MM-DD,
+    default today) and `note`. Every problem is reported at once, each under its field.
+    """
+    if not isinstance(payload, dict):
+        return None, {"body": "must be a JSON object of check-in fields"}
+    errors: dict[str, str] = {}
+    known = {spec.key for spec in PROGRESS} | {"date", "note"}
+    for key in payload:
+        if key not in known:
+            # JSON keys are text; a long one is named by its start.
+            errors[key if len(key) <= 100 else key[:100] + "…"] = (
+                "is not a check-in field; known fields are " + ", ".join(sorted(known))
+            )
+    for key in REQUIRED:
+        if key not in payload:
+            errors[key] = f"is required: {PROGRESS_BY_KEY[key].range_text()}"
+    day = timezone.localdate()
+    if "date" in payload:
+        date = payload["date"]
+        try:
+            if not isinstance(date, str) or len(date) > 10:
+                raise ValueError("not a date")
+            day = datetime.date.fromisoformat(date)
+        except ValueError:
+            errors["date"] = f"must be a date like 2026-11-26, got {_short(date)}"
+        else:
+            if CheckIn.date_problem(day, project):
+                errors["date"] = CheckIn.date_problem(day, project)
+    note = payload.get("note", "")
+    if not isinstance(note, str):
+        errors["note"] = "must be text"
+    elif len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = f"must be at most {NOTE_MAX_LENGTH} characters, got {len(note)}"
+    elif text_problem(note):
+        errors["note"] = text_problem(note)
+    numbers = {}
+    for key, value in payload.items():
+        if key not in PROGRESS_BY_KEY:
+            continue
+        if isinstance(value, LongInteger):
+            errors[key] = f"must be {PROGRESS_BY_KEY[key].range_text()}, got {value}"
+        else:
+            numbers[key] = value
+    progress = None
+    try:
+        progress = normalise_progress(numbers)
+    except InputError as exc:
+        errors.update({key: message for key, message in exc.errors.items() if key not in errors})
+    if errors:
+        return None, errors
+    return {"date": day, "note": note, "progress": progress}, {}
+
+
+def _short(value: Any) -> str:
+    """A posted value or key, quoted for a message: short, and without characters that would
+    scramble it (controls, NUL, lone surrogates)."""
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "…"
+        return repr(text) if text.isprintable() else "text with unprintable characters"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def parse_body(body: bytes) -> tuple[Any, str]:
@@ -38,7 +145,7 @@ def parse_body(body: bytes) -> tuple[Any, str]:
     except UnicodeDecodeError as exc:
         return None, f"is not UTF-8 text: {exc.reason} at byte {exc.start}"
     try:
-        return json.loads(text or "null", parse_int=checkins.bounded_int), ""
+        return json.loads(text or "null", parse_int=bounded_int), ""
     except json.JSONDecodeError as exc:
         return None, f"is not valid JSON: {exc}"
     except RecursionError:
@@ -55,14 +162,14 @@ def _error(status: int, message: str, **extra) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
-    token = checkins.token_from(request.headers.get("Authorization", ""))
+    token = ApiToken.for_header(request.headers.get("Authorization", ""))
     if token is None:
         return _error(
             401,
             "Send a valid, unrevoked team API token as `Authorization: Bearer <token>`. "
             "Team owners create tokens on the team page.",
         )
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    token.mark_used()
     project = Project.objects.filter(pk=project_id, team=token.team).first()
     if project is None:
         return _error(404, f"The team {token.team} has no project with id {project_id}.")
@@ -77,7 +184,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
         return _error(
             400, "The body is not a JSON object of check-in fields.", fields={"body": problem}
         )
-    fields, errors = checkins.parse_payload(payload, project)
+    fields, errors = parse_payload(payload, project)
     if errors:
         return _error(400, "Some check-in fields are invalid.", fields=errors)
     revision = project.latest_revision()

@@ -8,10 +8,13 @@ Plotly import: the figures are JSON, built and tested without a browser.
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
 from projects.presenters import METRIC_WORDS, money, percent, score, weeks
+
+logger = logging.getLogger(__name__)
 
 # One palette for every chart, taken from static/css/riskboard.css.
 INK = "#1b2330"
@@ -888,6 +891,17 @@ def report_figures(result: dict) -> dict[str, dict]:
         "drivers": [figure for figure in drivers if figure],
         "levers": [figure for figure in [levers(result)] if figure],
     }
+
+
+def figures_or_none(result: dict | None) -> dict | None:
+    """The report's charts, or None when the result cannot be drawn (an old engine's, say)."""
+    if not result:
+        return None
+    try:
+        return report_figures(result)
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError):
+        logger.exception("Charts of a result could not be drawn")
+        return None
 
 
 def whatif_figures(result: dict, saved: dict) -> list[dict]:

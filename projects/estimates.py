@@ -8,6 +8,9 @@ here after all: it is never lost.
 
 `run_estimate` is idempotent: a finished estimate is left alone, and a re-delivered task for an
 estimate whose worker died runs it again to the end, once (see `_claim`).
+
+This module sends the worker's task by name (RUN_ESTIMATE_TASK), so that `projects.tasks`
+imports this module and never the other way round.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from kombu import pools
+from kombu.exceptions import KombuError, OperationalError
+from kombu.utils.url import maybe_sanitize_url
 
 from projects.models import CheckIn, Estimate, Project, Revision
+from riskboard.celery import app
+from riskboard.security import count_request, wait_text
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +40,8 @@ SEED_LIMIT = 2**31
 QUEUE_BATCH = 200
 # PostgreSQL advisory locks are keyed by two numbers: this one ("RB") and the estimate's id.
 LOCK_NAMESPACE = 0x5242
+# The Celery task a worker runs an estimate with (projects.tasks.run_estimate_task).
+RUN_ESTIMATE_TASK = "projects.tasks.run_estimate_task"
 
 
 class BrokerUnavailable(Exception):
@@ -69,8 +79,6 @@ def request_wait(user_key: str, team, *, whatif: bool = False) -> tuple[int, str
 
     The user's count is checked first, and a user over their own limit does not use up the
     team's: one member cannot lock the rest of the team out."""
-    from riskboard.security import count_request, wait_text
-
     window = settings.ESTIMATE_LIMIT_WINDOW_SECONDS
     kind, what = ("whatif", "what-ifs") if whatif else ("estimate", "estimates")
     per_user = settings.WHATIFS_PER_USER if whatif else settings.ESTIMATES_PER_USER
@@ -87,13 +95,6 @@ def request_wait(user_key: str, team, *, whatif: bool = False) -> tuple[int, str
     return wait, f"{who}. Please try again in {wait_text(wait)}; nothing was saved."
 
 
-def latest_checkin(project: Project) -> CheckIn | None:
-    """Where the project stands now: its most recent check-in, or None before the first."""
-    return (
-        project.checkins.filter(withdrawn_at=None).order_by("-date", "-created_at", "-id").first()
-    )
-
-
 def create_estimate(
     revision: Revision,
     *,
@@ -107,7 +108,7 @@ def create_estimate(
         seed = secrets.randbelow(SEED_LIMIT)
     trials = inputs.get("trials")
     if checkin is None:
-        checkin = latest_checkin(revision.project)
+        checkin = revision.project.latest_checkin()
     return Estimate.objects.create(
         revision=revision,
         status=Estimate.Status.QUEUED,
@@ -121,7 +122,8 @@ def create_estimate(
 def pending_estimate(project_id: int) -> Estimate | None:
     """The project's queued or running estimate, if any (there is at most one)."""
     return (
-        Estimate.objects.filter(project_id=project_id, status__in=Estimate.PENDING)
+        Estimate.objects.pending()
+        .filter(project_id=project_id)
         .select_related("revision", "checkin")
         .first()
     )
@@ -149,7 +151,7 @@ def create_or_reuse(
         pending = pending_estimate(revision.project_id)
         now = timezone.now()
         if pending is not None and pending.is_stalled(now):
-            Estimate.objects.filter(pk=pending.pk, status__in=Estimate.PENDING).update(
+            Estimate.objects.pending().filter(pk=pending.pk).update(
                 status=Estimate.Status.FAILED,
                 error="Interrupted: it waited or ran for too long and was replaced by a new "
                 "estimate.",
@@ -164,7 +166,7 @@ def create_or_reuse(
                 pending = pending_estimate(revision.project_id)
                 if pending is None:
                     raise
-        wanted = checkin or latest_checkin(revision.project)
+        wanted = checkin or revision.project.latest_checkin()
         if pending.revision_id == revision.pk and pending.checkin_id == getattr(wanted, "pk", None):
             return pending, False
         # Asked for something newer. A queued estimate that nobody has started is replaced (its
@@ -227,19 +229,14 @@ def send_or_run(estimate_id: int) -> None:
 
 def send_to_worker(estimate_id: int) -> None:
     """Publish the task for one estimate; raises BrokerUnavailable when the broker is not there."""
-    from kombu import pools
-    from kombu.exceptions import KombuError, OperationalError
-
-    from projects.tasks import run_estimate_task
-    from riskboard.celery import app
-
     try:
         # A pool per broker URL (settings may change it, as the tests do) keeps connections
         # open between estimates: queueing a thousand costs a thousand messages, not
         # a thousand connections.
         connection = app.connection_for_write(settings.CELERY_BROKER_URL)
         with pools.connections[connection].acquire(block=True, timeout=10) as broker:
-            run_estimate_task.apply_async(
+            app.send_task(
+                RUN_ESTIMATE_TASK,
                 args=[estimate_id],
                 connection=broker,
                 queue=settings.CELERY_TASK_DEFAULT_QUEUE,
@@ -250,17 +247,11 @@ def send_to_worker(estimate_id: int) -> None:
                 retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
             )
     except (OperationalError, KombuError, OSError) as exc:
+        # The broker's URL is named without its password.
+        broker_url = maybe_sanitize_url(settings.CELERY_BROKER_URL)
         raise BrokerUnavailable(
-            f"the message broker at {_safe_url(settings.CELERY_BROKER_URL)} did not answer "
-            f"({exc.__class__.__name__}: {exc})"
+            f"the message broker at {broker_url} did not answer ({exc.__class__.__name__}: {exc})"
         ) from exc
-
-
-def _safe_url(url: str) -> str:
-    """The broker URL without its password, for messages."""
-    from kombu.utils.url import maybe_sanitize_url
-
-    return maybe_sanitize_url(url)
 
 
 @contextlib.contextmanager
@@ -330,7 +321,7 @@ def queue_follow_up(project_id: int, *, run_here: bool = False) -> Estimate | No
     revision = project.latest_revision() if project else None
     if revision is None:
         return None
-    checkin = latest_checkin(project)
+    checkin = project.latest_checkin()
     trigger = Estimate.Trigger.CHECKIN if checkin else Estimate.Trigger.REVISION
     if revision.estimates.filter(checkin=checkin).exists():
         trigger = Estimate.Trigger.MANUAL
@@ -340,6 +331,12 @@ def queue_follow_up(project_id: int, *, run_here: bool = False) -> Estimate | No
     elif created and run_here:
         return run_estimate(estimate.pk, follow_up=False)
     return estimate
+
+
+def advance(estimate: Estimate) -> Estimate:
+    """What a page does before it shows an estimate: resume it if its runner died, run it if
+    nobody else will; the estimate as it now is."""
+    return run_if_waiting(resume_if_orphaned(estimate))
 
 
 def run_if_waiting(estimate: Estimate) -> Estimate:
@@ -473,26 +470,6 @@ def failure_message(exc: Exception) -> str:
 # Scheduled re-estimates ------------------------------------------------------------------------
 
 
-def due_projects(now: datetime | None = None, among: list[int] | None = None) -> list[Project]:
-    """Projects due for a scheduled re-estimate: not archived, with a cadence (days > 0), with a
-    revision, and with no estimate started (queued) within the last `reestimate_every_days`.
-    `among` limits the answer to these project ids."""
-    now = now or timezone.now()
-    projects = Project.objects.all() if among is None else Project.objects.filter(pk__in=among)
-    candidates = (
-        projects.filter(archived=False, reestimate_every_days__gt=0)
-        .filter(models.Exists(Revision.objects.filter(project=models.OuterRef("pk"))))
-        .annotate(last_estimate_at=models.Max("revisions__estimates__created_at"))
-        .order_by("id")
-    )
-    return [
-        project
-        for project in candidates
-        if project.last_estimate_at is None
-        or project.last_estimate_at <= now - timedelta(days=project.reestimate_every_days)
-    ]
-
-
 def queue_due(now: datetime | None = None) -> list[Estimate]:
     """Queue a scheduled estimate of each due project's latest revision; returns them.
 
@@ -503,7 +480,7 @@ def queue_due(now: datetime | None = None) -> list[Estimate]:
     """
     now = now or timezone.now()
     batch = QUEUE_BATCH if background_available() else 1
-    due_ids = [project.pk for project in due_projects(now)]
+    due_ids = [project.pk for project in Project.objects.due(now)]
     queued = []
     for start in range(0, len(due_ids), batch):
         with transaction.atomic():
@@ -512,7 +489,7 @@ def queue_due(now: datetime | None = None) -> list[Estimate]:
                 .filter(pk__in=due_ids[start : start + batch])
                 .values_list("pk", flat=True)
             )
-            for project in due_projects(now, among=locked):
+            for project in Project.objects.filter(pk__in=locked).due(now):
                 revision = project.latest_revision()
                 queued.append(queue_estimate(revision, trigger=Estimate.Trigger.SCHEDULE))
     return list(

@@ -8,6 +8,7 @@ the engine's messages in the form's units.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +28,7 @@ from projects.engine.inputs import (
     InputSpec,
     normalise,
 )
-from projects.models import Membership, Team
+from projects.models import ApiToken, Membership, Team
 
 ADVANCED_SECTION = "simulation"
 
@@ -532,3 +533,94 @@ class InviteForm(forms.Form):
                 "Username or email: use letters, digits and @/./+/-/_ only."
             )
         return who
+
+
+# Share links -----------------------------------------------------------------------------------
+
+# The longest a share link may last before it expires.
+MAX_EXPIRY_DAYS = 365
+
+
+class ShareForm(forms.Form):
+    label = forms.CharField(
+        label="Who is it for?",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Board meeting, 3 March"}),
+    )
+    expires_in_days = forms.IntegerField(
+        label="Expires after",
+        required=False,
+        min_value=1,
+        max_value=MAX_EXPIRY_DAYS,
+        widget=forms.TextInput(attrs={"placeholder": "never", "inputmode": "numeric"}),
+        help_text=f"Days, 1 to {MAX_EXPIRY_DAYS}; leave empty for a link that lasts until revoked.",
+        error_messages={
+            "invalid": "Type a whole number of days, like 30, or leave it empty.",
+            "min_value": "A link must last at least 1 day; leave it empty for no expiry.",
+            "max_value": f"At most {MAX_EXPIRY_DAYS} days; leave it empty for no expiry.",
+        },
+    )
+
+
+# The re-estimate cadence and API tokens ---------------------------------------------------------
+
+# The longest cadence the page offers to set: a year.
+MAX_CADENCE_DAYS = 365
+
+
+class CadenceForm(forms.Form):
+    """How often the project is re-estimated on a schedule: whole days, 0 for never.
+
+    The field is read as plain text, never by a Django field that would refuse some text with
+    its own words first: every refusal is `cadence_rejection`'s, which names the field."""
+
+    reestimate_every_days = forms.Field(required=False)
+
+    def clean_reestimate_every_days(self) -> int:
+        text = (self.cleaned_data["reestimate_every_days"] or "").strip()
+        days = None
+        if len(text) > 6:
+            # Longer than any cadence: judged by its form, never converted.
+            days = -1 if text.lstrip("+-").isdigit() else None
+        else:
+            with contextlib.suppress(ValueError):
+                days = int(text)
+        if days is None or not 0 <= days <= MAX_CADENCE_DAYS:
+            raise forms.ValidationError(cadence_rejection(text, days))
+        return days
+
+
+def cadence_rejection(text: str, days: int | None) -> str:
+    """Why a cadence was refused and what to enter instead, starting with the field's label
+    on the project page ("Re-estimate every"): the message is shown at the top of the page,
+    away from the field, so it has to say which field it means."""
+    # The value is quoted back only when short and plain: a right-to-left mark or a control
+    # character in a message would scramble the text around it.
+    shown = f"“{text}”" if len(text) <= 20 and text.isprintable() else "what was entered"
+    if not text:
+        problem = "no number of days was given"
+    elif days is None:
+        problem = f"{shown} is not a whole number of days"
+    else:
+        problem = f"{shown} is outside 0 to {MAX_CADENCE_DAYS} days"
+    return (
+        f"Re-estimate every: {problem}. Enter a whole number of days from 1 to "
+        f"{MAX_CADENCE_DAYS}, or 0 to turn scheduled re-estimates off."
+    )
+
+
+class TokenForm(forms.Form):
+    """A team's new API token: only its name, which says which pipeline uses it."""
+
+    name = forms.Field(required=False)
+
+    def clean_name(self) -> str:
+        name = (self.cleaned_data["name"] or "").strip()
+        max_length = ApiToken._meta.get_field("name").max_length
+        if not name or len(name) > max_length or not name.isprintable():
+            raise forms.ValidationError(
+                f"Name the token (1 to {max_length} printable characters), e.g. the pipeline "
+                "that uses it."
+            )
+        return name

@@ -6,15 +6,21 @@ is tested without a browser.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
-from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, InputSpec
+from projects.checkins import REQUIRED
+from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, PROGRESS, InputSpec
 from projects.forms import number_text
+from projects.models import Estimate
+
+logger = logging.getLogger(__name__)
 
 # Probabilities at or above GOOD_CHANCE read as likely, below POOR_CHANCE as unlikely.
 GOOD_CHANCE = 0.8
@@ -450,11 +456,14 @@ class PortfolioRow:
     status_note: str
 
 
-def portfolio_row(
-    project, latest: dict | None, previous: dict | None, finished_at, latest_status: str | None
-) -> PortfolioRow:
-    """One project in the portfolio: `latest` and `previous` are `probability` dicts of its two
-    most recent successful estimates; `latest_status` is the status of its newest estimate."""
+def portfolio_row(project, recent: list[dict]) -> PortfolioRow:
+    """One project in the portfolio. `recent`: its latest finished estimates, newest first (two
+    are used), as rows with `finished_at` and `result__probability`; `project.latest_status` is
+    the status of its newest estimate (ProjectQuerySet.with_latest_status)."""
+    latest = recent[0]["result__probability"] if recent else None
+    previous = recent[1]["result__probability"] if len(recent) > 1 else None
+    finished_at = recent[0]["finished_at"] if recent else None
+    latest_status = project.latest_status
     keys = (
         ("by_deadline", "Deadline"),
         ("within_budget", "Budget"),
@@ -486,3 +495,164 @@ def portfolio_row(
 def spec_label(key: str) -> str:
     spec = INPUTS_BY_KEY.get(key)
     return spec.label if spec else key
+
+
+# The project page -----------------------------------------------------------------------------
+
+
+def report_or_failure(estimate) -> tuple[Report | None, str]:
+    """The report of a finished estimate, or None and what went wrong when its result cannot be
+    shown (an old engine's, say); (None, "") without an estimate."""
+    if estimate is None:
+        return None, ""
+    try:
+        return report(estimate.result), ""
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        logger.exception("Estimate %s could not be shown", estimate.pk)
+        return None, f"{exc.__class__.__name__}: {exc}"
+
+
+def revision_history(project, revisions: list) -> list[dict]:
+    """Each revision (newest first) with what changed since the one before and the chance of
+    meeting all three targets from its latest estimate."""
+    latest_estimates: dict[int, dict] = {}
+    for row in project.estimates.order_by("-created_at", "-id").values(
+        "revision_id", "status", "result__probability"
+    ):
+        latest_estimates.setdefault(row["revision_id"], row)
+    history = []
+    for index, revision in enumerate(revisions):
+        previous = revisions[index + 1] if index + 1 < len(revisions) else None
+        estimate = latest_estimates.get(revision.pk)
+        probability = (estimate or {}).get("result__probability") or {}
+        history.append(
+            {
+                "revision": revision,
+                "created": date_text(revision.created_at, with_time=True),
+                "changes": revision_changes(previous.inputs if previous else None, revision.inputs),
+                "first": previous is None,
+                "status": estimate["status"] if estimate else None,
+                "all_targets": percent(probability.get("all_targets")) if probability else "",
+            }
+        )
+    return history
+
+
+def conflict(project, based_on: int | None, latest) -> dict:
+    """What someone else saved (revision `latest`) while a form based on `based_on` was open."""
+    earlier = project.revisions.filter(number=based_on).first()
+    return {
+        "revision": latest,
+        "changes": revision_changes(earlier.inputs if earlier else None, latest.inputs),
+    }
+
+
+def tracking_panel(project) -> dict:
+    """The check-ins of a project (newest first, the latest 20) and its re-estimate cadence."""
+    rows = checkin_rows(project)
+    days = project.reestimate_every_days
+    if project.archived:
+        cadence = "Archived projects are never re-estimated on a schedule."
+    elif days == 0:
+        cadence = "Scheduled re-estimates are off."
+    else:
+        cadence = "Re-estimated every day." if days == 1 else f"Re-estimated every {days} days."
+    return {"rows": rows, "more": project.checkins.count() > len(rows), "cadence": cadence}
+
+
+@dataclass
+class CheckInRow:
+    checkin: Any
+    date: str
+    figures: list[tuple[str, str]]
+    by: str
+    estimate: Any
+    all_targets: str
+
+
+def checkin_rows(project, limit: int = 20) -> list[CheckInRow]:
+    """The project's latest check-ins, newest first, in the form's words and units."""
+    found = []
+    checkins = (
+        project.checkins.select_related("author", "api_token")
+        .prefetch_related("estimates")
+        .order_by("-date", "-created_at", "-id")[:limit]
+    )
+    for checkin in checkins:
+        values = checkin.progress()
+        figures = [
+            (spec.label, input_value_text(spec, values[spec.key]))
+            for spec in PROGRESS
+            if values[spec.key] is not None or spec.key in REQUIRED
+        ]
+        if checkin.api_token_id:
+            by = f"posted with the token {checkin.api_token.name}"
+        elif checkin.author_id:
+            by = f"by {checkin.author.get_username()}"
+        else:
+            by = ""
+        mine = sorted(checkin.estimates.all(), key=lambda e: (e.created_at, e.pk))
+        first = mine[0] if mine else None
+        found.append(
+            CheckInRow(
+                checkin=checkin,
+                date=f"{checkin.date.day} {checkin.date:%b %Y}",
+                figures=figures,
+                by=by,
+                estimate=first,
+                all_targets=percent(
+                    ((first.result or {}).get("probability") or {}).get("all_targets")
+                )
+                if first is not None and first.status == Estimate.Status.DONE
+                else "",
+            )
+        )
+    return found
+
+
+def share_rows(project, absolute_url) -> list[dict]:
+    """The project's share links for its owners and editors; `absolute_url(path)` makes the
+    link people copy (request.build_absolute_uri)."""
+    now = timezone.now()
+    rows = []
+    for link in project.share_links.select_related("created_by"):
+        active = link.is_active(now)
+        if link.revoked_at:
+            state = f"Revoked {date_text(link.revoked_at)}"
+        elif not active:
+            state = f"Expired {date_text(link.expires_at)}"
+        elif link.expires_at:
+            state = f"Expires {date_text(link.expires_at, with_time=True)}"
+        else:
+            state = "Never expires"
+        rows.append(
+            {
+                "link": link,
+                "active": active,
+                "url": absolute_url(reverse("shared_report", args=[link.token])),
+                "created": date_text(link.created_at, with_time=True),
+                "by": link.created_by.get_username() if link.created_by else "a deleted user",
+                "state": state,
+            }
+        )
+    return rows
+
+
+# The team page --------------------------------------------------------------------------------
+
+
+def invitation_rows(team) -> list[dict]:
+    """The team's invitations still waiting for an answer, for its owners."""
+    rows = []
+    for invitation in team.invitations.filter(
+        accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).select_related("created_by"):
+        rows.append(
+            {
+                "invitation": invitation,
+                "role": invitation.get_role_display().lower(),
+                "by": invitation.created_by.get_username() if invitation.created_by else "",
+                "expires": date_text(invitation.expires_at, with_time=True),
+            }
+        )
+    return rows

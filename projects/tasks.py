@@ -1,8 +1,10 @@
 """Celery tasks: run one queued estimate, and queue the projects due for a scheduled one.
 
-Tasks take ids, never model instances, and are safe to run twice (`estimates.run_estimate` is
-idempotent). Transient failures, a database or broker that is briefly away, are retried with
-exponential backoff; engine failures are recorded on the estimate instead.
+Only this module imports `projects.estimates`, never the reverse: the estimates module sends
+`run_estimate_task` by its name (estimates.RUN_ESTIMATE_TASK). Tasks take ids, never model
+instances, and are safe to run twice (`estimates.run_estimate` is idempotent). Transient
+failures, a database or broker that is briefly away, are retried with exponential backoff;
+engine failures are recorded on the estimate instead.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ from __future__ import annotations
 import logging
 
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
+from celery.exceptions import TimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from projects import estimates
+from projects.models import Estimate
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +33,6 @@ class EstimateTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         if not args:
             return
-        from celery.exceptions import TimeLimitExceeded
-        from django.conf import settings
-        from django.db import DatabaseError
-        from django.utils import timezone
-
-        from projects.models import Estimate
-
         if isinstance(exc, TimeLimitExceeded):
             error = (
                 f"The estimate took longer than {settings.CELERY_TASK_TIME_LIMIT} seconds and "

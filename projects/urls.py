@@ -1,47 +1,86 @@
-"""URLs of the projects app: portfolio, projects and teams."""
+"""URLs of the projects app, grouped by feature as projects/views/ is."""
 
 from django.urls import path
 
 import projects.converters  # noqa: F401  (registers the <id:…> converter)
-from projects import invitations, views, views_report
+from projects import api
+from projects.views import checkins, history, portfolio, project, report, share, teams, whatif
 
 urlpatterns = [
-    path("", views.portfolio, name="portfolio"),
-    path("projects/new/", views.project_create, name="project_create"),
-    path("projects/<id:project_id>/", views.project_report, name="project"),
-    path("projects/<id:project_id>/edit/", views.project_edit, name="project_edit"),
-    path("projects/<id:project_id>/archive/", views.project_archive, name="project_archive"),
+    path("", portfolio.portfolio, name="portfolio"),
+    # A project's life
+    path("projects/new/", project.project_create, name="project_create"),
+    path("projects/<id:project_id>/edit/", project.project_edit, name="project_edit"),
+    path("projects/<id:project_id>/archive/", project.project_archive, name="project_archive"),
+    path("projects/<id:project_id>/estimate/", project.project_estimate, name="project_estimate"),
     path(
         "projects/<id:project_id>/revisions/<id:number>/inputs.json",
-        views.revision_inputs,
+        project.revision_inputs,
         name="revision_inputs",
     ),
-    path("projects/<id:project_id>/estimate/", views.project_estimate, name="project_estimate"),
-    path("projects/<id:project_id>/whatif/", views_report.project_whatif, name="project_whatif"),
+    # The report, and the status poll of its running estimate
+    path("projects/<id:project_id>/", report.project_report, name="project"),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/status/",
+        report.estimate_status,
+        name="estimate_status",
+    ),
+    # What-if
+    path("projects/<id:project_id>/whatif/", whatif.project_whatif, name="project_whatif"),
     path(
         "projects/<id:project_id>/whatif/save/",
-        views_report.project_whatif_save,
+        whatif.project_whatif_save,
         name="project_whatif_save",
     ),
-    path("projects/<id:project_id>/share/", views_report.share_create, name="share_create"),
+    # Share links
+    path("projects/<id:project_id>/share/", share.share_create, name="share_create"),
     path(
         "projects/<id:project_id>/share/<id:link_id>/revoke/",
-        views_report.share_revoke,
+        share.share_revoke,
         name="share_revoke",
     ),
-    path("shared/<str:token>/", views_report.shared_report, name="shared_report"),
-    path("teams/new/", views.team_create, name="team_create"),
-    path("teams/<id:team_id>/", views.team_detail, name="team"),
+    path("shared/<str:token>/", share.shared_report, name="shared_report"),
+    # Check-ins and the re-estimate cadence
+    path("projects/<id:project_id>/checkins/new/", checkins.checkin_create, name="checkin_create"),
+    path(
+        "projects/<id:project_id>/checkins/<id:checkin_id>/correct/",
+        checkins.checkin_correct,
+        name="checkin_correct",
+    ),
+    path(
+        "projects/<id:project_id>/checkins/<id:checkin_id>/withdraw/",
+        checkins.checkin_withdraw,
+        name="checkin_withdraw",
+    ),
+    path("projects/<id:project_id>/cadence/", checkins.project_cadence, name="project_cadence"),
+    # History
+    path("projects/<id:project_id>/history/", history.project_history, name="project_history"),
+    path(
+        "projects/<id:project_id>/history/compare/",
+        history.compare_estimates,
+        name="compare_estimates",
+    ),
+    # Teams: members, invitations and API tokens
+    path("teams/new/", teams.team_create, name="team_create"),
+    path("teams/<id:team_id>/", teams.team_detail, name="team"),
     path(
         "teams/<id:team_id>/members/<id:membership_id>/",
-        views.member_update,
+        teams.member_update,
         name="member_update",
     ),
-    path("teams/<id:team_id>/leave/", views.team_leave, name="team_leave"),
+    path("teams/<id:team_id>/leave/", teams.team_leave, name="team_leave"),
     path(
         "teams/<id:team_id>/invitations/<id:invitation_id>/revoke/",
-        views.invitation_revoke,
+        teams.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("invitations/<str:token>/", invitations.invitation_detail, name="invitation"),
+    path("invitations/<str:token>/", teams.invitation_detail, name="invitation"),
+    path("teams/<id:team_id>/tokens/", teams.token_create, name="token_create"),
+    path(
+        "teams/<id:team_id>/tokens/<id:token_id>/revoke/",
+        teams.token_revoke,
+        name="token_revoke",
+    ),
+    # The JSON API for pipelines
+    path("api/projects/<id:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
 ]

@@ -1,16 +1,16 @@
-"""The site's URLs: accounts, the admin, the projects app, its tracking pages and its API."""
+"""The site's URLs: accounts, the admin, and the projects app with its API."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import views
+from projects.views import accounts
 from riskboard.security import RateLimitedLoginView, RateLimitedPasswordChangeView
 
 urlpatterns = [
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/password/", RateLimitedPasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
@@ -19,7 +19,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
-    path("", include("projects.urls_tracking")),
 ]
 
 # 503 with Retry-After while the database is unreachable; the plain 500 page otherwise.

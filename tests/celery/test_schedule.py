@@ -56,7 +56,7 @@ def portfolio(make_project, team, owner):
 
 def test_the_due_selection_picks_exactly_the_due_projects(portfolio):
     due, not_due = portfolio
-    assert estimates.due_projects() == due
+    assert Project.objects.due() == due
 
 
 def test_reestimate_due_queues_them_once_and_prints_what_it_queued(portfolio):

@@ -22,10 +22,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from projects import checkins, invitations
+from projects import checkins
 from projects.engine.inputs import normalise_progress
-from projects.models import Estimate, Invitation, Membership, ShareLink, Team
-from projects.views_report import new_token
+from projects.models import ApiToken, Estimate, Invitation, Membership, ShareLink, Team
+from projects.models.tokens import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -196,9 +196,9 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
     revoked = link(revoked_at=now - datetime.timedelta(days=1))
     expired = link(expires_at=now - datetime.timedelta(days=1))
     other_team = Team.objects.get(memberships__user=outsider)
-    _, token_a = checkins.create_token(team, "pipeline", owner)
-    to_revoke_token, _ = checkins.create_token(team, "to revoke", owner)
-    _, token_b = checkins.create_token(other_team, "their pipeline", outsider)
+    _, token_a = ApiToken.issue(team, "pipeline", owner)
+    to_revoke_token, _ = ApiToken.issue(team, "to revoke", owner)
+    _, token_b = ApiToken.issue(other_team, "their pipeline", outsider)
     archived = make_project(team, owner, name="Done and dusted")
     archived.archived = True
     archived.save()
@@ -206,10 +206,10 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
     theirs = make_project(other_team, outsider, name="Their project")
     their_estimate = Estimate.objects.get(revision__project=theirs)
     their_link = ShareLink.objects.create(project=theirs, token=new_token())
-    their_token, _ = checkins.create_token(other_team, "their other pipeline", outsider)
+    their_token, _ = ApiToken.issue(other_team, "their other pipeline", outsider)
 
     def invite(**extra):
-        invitation, token = invitations.create(team, "oscar", Membership.Role.VIEWER, owner)
+        invitation, token = Invitation.issue(team, "oscar", Membership.Role.VIEWER, owner)
         if extra:
             Invitation.objects.filter(pk=invitation.pk).update(**extra)
         return invitation, token
@@ -218,7 +218,7 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
     _, accepted = invite(accepted_at=now, accepted_by=outsider)
     _, revoked_invitation = invite(revoked_at=now)
     _, expired_invitation = invite(expires_at=now - datetime.timedelta(days=1))
-    their_invitation, _ = invitations.create(other_team, "olivia", "viewer", outsider)
+    their_invitation, _ = Invitation.issue(other_team, "olivia", "viewer", outsider)
     their_checkin, _ = checkins.record(
         theirs,
         date=datetime.date(2026, 3, 1),

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from projects import checkins
 from projects.models import ApiToken, CheckIn, Estimate, Team
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +17,7 @@ GOOD = {"weeks_elapsed": 6, "spent_usd": 84000, "offline_score": 0.81, "note": "
 
 @pytest.fixture
 def token(team, owner) -> str:
-    return checkins.create_token(team, "nightly eval", owner)[1]
+    return ApiToken.issue(team, "nightly eval", owner)[1]
 
 
 def post(client, project_id: int, body, token: str | None = None, raw: bytes | None = None):
@@ -80,7 +79,7 @@ def test_it_rejects_a_revoked_token_with_401(client, project, token, owner):
 
 def test_it_hides_another_teams_project_with_404(client, project, owner):
     other = Team.objects.create(name="Elsewhere")
-    other_token = checkins.create_token(other, "their job", owner)[1]
+    other_token = ApiToken.issue(other, "their job", owner)[1]
 
     response = post(client, project.pk, GOOD, other_token)
 
@@ -149,7 +148,7 @@ def test_an_owner_creates_a_token_that_is_shown_once_and_stored_hashed(client, t
 
 
 def test_editors_and_viewers_cannot_create_or_revoke_tokens(client, team, owner, editor, viewer):
-    saved, _ = checkins.create_token(team, "job", owner)
+    saved, _ = ApiToken.issue(team, "job", owner)
     for user in (editor, viewer):
         client.force_login(user)
         assert (
@@ -162,7 +161,7 @@ def test_editors_and_viewers_cannot_create_or_revoke_tokens(client, team, owner,
 
 
 def test_outsiders_get_404_for_a_teams_tokens(client, team, owner, outsider):
-    saved, _ = checkins.create_token(team, "job", owner)
+    saved, _ = ApiToken.issue(team, "job", owner)
     client.force_login(outsider)
     assert client.post(reverse("token_create", args=[team.pk]), {"name": "x"}).status_code == 404
     assert client.post(reverse("token_revoke", args=[team.pk, saved.pk])).status_code == 404

@@ -83,7 +83,7 @@ def postgres_only(db):
         pytest.skip(
             "Telling a dead runner from a live one needs PostgreSQL's session locks; on SQLite "
             "an orphaned estimate shows as interrupted after STALLED_AFTER (tested in "
-            "test_views.py). Run with DATABASE_URL=postgres://… (CI's PostgreSQL pass does)."
+            "test_report.py). Run with DATABASE_URL=postgres://… (CI's PostgreSQL pass does)."
         )
 
 

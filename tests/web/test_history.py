@@ -1,5 +1,5 @@
-"""The history of the risk: points linked to their causes, the charts' figures, the "what
-changed and why" comparison, and the status box of a running estimate."""
+"""The history of the risk: points linked to their causes, the charts' figures, and the "what
+changed and why" comparison."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.urls import reverse
 from projects import checkins, estimates, history
 from projects.engine import normalise
 from projects.engine.inputs import PROGRESS
-from projects.models import Estimate
 
 pytestmark = pytest.mark.django_db
 
@@ -170,34 +169,3 @@ def test_outsiders_see_no_history(client, evolved, outsider):
     assert client.get(reverse("project_history", args=[project.pk])).status_code == 404
     compare = reverse("compare_estimates", args=[project.pk])
     assert client.get(compare, {"before": first.pk, "after": second.pk}).status_code == 404
-
-
-# The status box of a running estimate ----------------------------------------------------------
-
-
-def test_the_status_box_polls_while_queued_and_stops_when_done(
-    client, project, owner, live_runner, settings
-):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # queued for a worker, which has it
-    client.force_login(owner)
-    queued = estimates.create_estimate(project.latest_revision())
-    url = reverse("estimate_status", args=[project.pk, queued.pk])
-
-    waiting = client.get(url, headers={"HX-Request": "true"})
-    page = client.get(project.get_absolute_url()).content.decode()
-
-    assert "HX-Refresh" not in waiting
-    assert 'hx-trigger="every 2s"' in waiting.content.decode()
-    assert "Estimating: queued." in waiting.content.decode()
-    # The page still shows the last good report, and the box says so.
-    assert "the last successful estimate, of revision 1" in waiting.content.decode()
-    assert f'hx-get="{url}"' in page  # the project page polls the small status box
-    Estimate.objects.filter(pk=queued.pk).update(status="running", progress=40)
-    with live_runner(queued):
-        running = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "40% done" in running and 'value="40"' in running
-    Estimate.objects.filter(pk=queued.pk).update(status="queued")
-    assert estimates.run_estimate(queued.pk).status == "done"
-    finished = client.get(url, headers={"HX-Request": "true"})
-    assert finished["HX-Refresh"] == "true"
-    assert "hx-trigger" not in finished.content.decode()

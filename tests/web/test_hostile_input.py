@@ -39,9 +39,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from projects import checkins, whatif
+from projects import whatif
 from projects.checkins import CheckInForm
-from projects.forms import InviteForm, ProjectForm, SignupForm, TeamForm
+from projects.forms import InviteForm, ProjectForm, ShareForm, SignupForm, TeamForm
 from projects.models import (
     ApiToken,
     CheckIn,
@@ -53,7 +53,6 @@ from projects.models import (
     ShareLink,
     Team,
 )
-from projects.views_report import ShareForm
 
 pytestmark = pytest.mark.django_db
 
@@ -536,7 +535,7 @@ raw_bodies = st.sampled_from(
 
 
 def test_api_checkin(project, owner):
-    _, token = checkins.create_token(project.team, "pipeline", owner)
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
     url = reverse("api_checkin_create", args=[project.pk])
     client = strict_client()
     bodies = st.one_of(

@@ -16,10 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import checkins, whatif
+from projects import whatif
 from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, PROGRESS
 from projects.forms import NumberRefused, parse_number
-from projects.models import CheckIn, Estimate, Invitation, Membership, Revision
+from projects.models import ApiToken, CheckIn, Estimate, Invitation, Membership, Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_the_checkin_form_and_api_refuse_exponent_bombs_quickly(owner, project):
     )
     assert response.status_code == 200
     assert "Planned labels done: must be" in response.context["form"].errors["labels_done"][0]
-    _, token = checkins.create_token(project.team, "pipeline", owner)
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
     response = timed_post(
         Client(raise_request_exception=False),
         reverse("api_checkin_create", args=[project.pk]),
@@ -174,7 +174,7 @@ def test_hostile_number_text_gets_a_field_error_in_every_number_field(owner, pro
 
 @pytest.fixture
 def api(project, owner):
-    _, token = checkins.create_token(project.team, "pipeline", owner)
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
     url = reverse("api_checkin_create", args=[project.pk])
     client = Client(raise_request_exception=False)
 
@@ -541,7 +541,7 @@ def test_the_live_what_if_is_limited_with_a_429_htmx_swaps_in(viewer, project, s
 
 def test_the_api_is_limited_per_token_and_team(owner, project, settings):
     settings.ESTIMATES_PER_USER = 1
-    _, token = checkins.create_token(project.team, "pipeline", owner)
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
     client = Client(raise_request_exception=False)
     url = reverse("api_checkin_create", args=[project.pk])
     body = json.dumps({"weeks_elapsed": 1, "spent_usd": 1})
@@ -600,7 +600,7 @@ def test_checkins_in_the_future_or_before_the_project_are_refused(owner, project
     # A day of slack either way, for time zones.
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     assert timed_post(client, url, checkin_post(tomorrow)).status_code == 302
-    _, token = checkins.create_token(project.team, "pipeline", owner)
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
     response = Client().post(
         reverse("api_checkin_create", args=[project.pk]),
         json.dumps({"date": "2099-01-01", "weeks_elapsed": 1, "spent_usd": 1}),
@@ -613,14 +613,13 @@ def test_checkins_in_the_future_or_before_the_project_are_refused(owner, project
 
 
 def test_an_editor_withdraws_a_checkin_which_is_kept_and_marked(editor, project):
-    from projects import estimates
 
     client = strict_client(editor)
     url = reverse("checkin_create", args=[project.pk])
     client.post(url, checkin_post(TODAY, weeks="2"))
     client.post(url, checkin_post(TODAY, weeks="9"))
     wrong = CheckIn.objects.get(weeks_elapsed=9)
-    assert estimates.latest_checkin(project) == wrong
+    assert project.latest_checkin() == wrong
     response = client.post(reverse("checkin_withdraw", args=[project.pk, wrong.pk]), follow=True)
     assert "re-estimated without it" in response.text
     assert "Withdrawn" in response.text  # still listed, marked
@@ -628,7 +627,7 @@ def test_an_editor_withdraws_a_checkin_which_is_kept_and_marked(editor, project)
     assert wrong.withdrawn_at is not None and wrong.withdrawn_by == editor
     assert CheckIn.objects.count() == 2
     right = CheckIn.objects.get(weeks_elapsed=2)
-    assert estimates.latest_checkin(project) == right
+    assert project.latest_checkin() == right
     assert project.latest_revision().latest_estimate().checkin == right
 
 

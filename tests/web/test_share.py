@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Membership, ShareLink, Team
-from projects.views_report import TOKEN_PATTERN
+from projects.models.tokens import TOKEN_PATTERN
 
 
 def _create(client, project, **fields):

@@ -8,7 +8,7 @@ CELERY_BROKER_URL set the estimates go to the workers; without it they run here,
 from django.core.management.base import BaseCommand
 
 from projects import estimates
-from projects.models import Estimate
+from projects.models import Estimate, Project
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options) -> None:
         if dry_run:
-            due = estimates.due_projects()
+            due = Project.objects.due()
             for project in due:
                 self.stdout.write(f"Due: {project.pk} {project} ({project.team})")
             self.stdout.write(f"{len(due)} project(s) due; nothing queued (--dry-run).")

@@ -1,75 +1,51 @@
-"""Teams, their projects, the immutable revisions of a project's inputs, and saved estimates."""
+"""Projects, the immutable revisions of their inputs, their estimates, check-ins and share links,
+with the rules on them: which estimate a report shows, when a project is due, who saved first."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
+
+from projects.models.teams import Team
+from projects.models.tokens import TOKEN_PATTERN, Revocable, new_token, same_token
 
 # The longest an estimate may take (a million scenarios) is well under this.
 STALLED_AFTER = timedelta(minutes=15)
+# Check-ins dated up to this many days after today are taken (time zones ahead of the server's);
+# the same slack before the day the project was created.
+CHECKIN_DATE_SLACK = timedelta(days=1)
 
 
-class Team(models.Model):
-    name = models.CharField(max_length=100)
-    personal = models.BooleanField(
-        default=False, help_text="Created for one user at sign-up; it can take members too."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
-    )
+class ProjectQuerySet(models.QuerySet):
+    def with_latest_status(self) -> ProjectQuerySet:
+        """Each project with `latest_status`, the status of its newest estimate (None before
+        the first)."""
+        newest = Estimate.objects.filter(project=models.OuterRef("pk")).order_by(
+            "-created_at", "-id"
+        )
+        return self.annotate(latest_status=models.Subquery(newest.values("status")[:1]))
 
-    class Meta:
-        ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("team", args=[self.pk])
-
-    @classmethod
-    def create_personal(cls, user) -> Team:
-        """The team every new user starts with, owned by them."""
-        team = cls.objects.create(name=f"{user.get_username()}'s team", personal=True)
-        Membership.objects.create(team=team, user=user, role=Membership.Role.OWNER)
-        return team
-
-
-class Membership(models.Model):
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        EDITOR = "editor", "Editor"
-        VIEWER = "viewer", "Viewer"
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["team", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
+    def due(self, now: datetime | None = None) -> list[Project]:
+        """The projects due for a scheduled re-estimate at `now` (default: now): not archived,
+        with a cadence (days > 0), with a revision, and with no estimate started (queued) within
+        the last `reestimate_every_days`."""
+        now = now or timezone.now()
+        candidates = (
+            self.filter(archived=False, reestimate_every_days__gt=0)
+            .filter(models.Exists(Revision.objects.filter(project=models.OuterRef("pk"))))
+            .annotate(last_estimate_at=models.Max("revisions__estimates__created_at"))
+            .order_by("id")
+        )
+        return [
+            project
+            for project in candidates
+            if project.last_estimate_at is None
+            or project.last_estimate_at <= now - timedelta(days=project.reestimate_every_days)
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user} in {self.team} ({self.role})"
-
-    @property
-    def can_edit(self) -> bool:
-        """Owners and editors change projects; viewers only look."""
-        return self.role in (self.Role.OWNER, self.Role.EDITOR)
-
-    @property
-    def can_manage(self) -> bool:
-        """Only owners add, change and remove members."""
-        return self.role == self.Role.OWNER
 
 
 class Project(models.Model):
@@ -88,6 +64,8 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProjectQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
 
@@ -97,6 +75,17 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         """The project's report page."""
         return reverse("project", args=[self.pk])
+
+    @classmethod
+    def start(
+        cls, team: Team, *, name: str, description: str, inputs: dict, author, note: str = ""
+    ) -> Revision:
+        """A new project with its first revision; returns the revision."""
+        with transaction.atomic():
+            project = cls.objects.create(
+                team=team, name=name, description=description, created_by=author
+            )
+            return project.add_revision(inputs, author, note)
 
     def latest_revision(self) -> Revision | None:
         return self.revisions.order_by("-number").first()
@@ -110,6 +99,42 @@ class Project(models.Model):
             return Revision.objects.create(
                 project=self, number=last + 1, inputs=inputs, author=author, note=note
             )
+
+    def revise(
+        self, *, name: str, description: str, inputs: dict, author, note: str, based_on: int | None
+    ) -> Revision | None:
+        """Save the name, the description and the next revision, unless someone saved a revision
+        after `based_on` (the one the form started from): then nothing is saved and None is
+        returned, so that the page shows what they changed.
+
+        The two are compared under the same lock of the project row that numbers the new
+        revision: of two saves from the same revision, the second waits and is then refused."""
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=self.pk).first()
+            current = self.latest_revision()
+            if current is not None and based_on and based_on != current.number:
+                return None
+            self.name, self.description = name, description
+            self.save(update_fields=["name", "description", "updated_at"])
+            return self.add_revision(inputs, author, note)
+
+    def shown_estimate(self) -> Estimate | None:
+        """The estimate the project's current report shows: the latest revision's newest when
+        it finished, else the last one that finished, so that a failed or pending estimate never
+        hides the last good report."""
+        latest = self.latest_revision()
+        estimate = latest.latest_estimate() if latest else None
+        if estimate is not None and estimate.status == Estimate.Status.DONE:
+            return estimate
+        return (
+            self.estimates.done().select_related("revision").order_by("-finished_at", "-id").first()
+        )
+
+    def latest_checkin(self) -> CheckIn | None:
+        """Where the project stands now: its most recent check-in still counting, or None."""
+        return (
+            self.checkins.filter(withdrawn_at=None).order_by("-date", "-created_at", "-id").first()
+        )
 
 
 class RevisionIsImmutable(Exception):
@@ -159,6 +184,22 @@ class Revision(models.Model):
 
     def latest_estimate(self) -> Estimate | None:
         return self.estimates.order_by("-created_at", "-id").first()
+
+    def finished_estimate(self) -> Estimate | None:
+        """Its newest estimate when that one is done, with a result: what a what-if starts from."""
+        estimate = self.latest_estimate()
+        if estimate is None or estimate.status != Estimate.Status.DONE or not estimate.result:
+            return None
+        return estimate
+
+
+class EstimateQuerySet(models.QuerySet):
+    def done(self) -> EstimateQuerySet:
+        return self.filter(status=Estimate.Status.DONE)
+
+    def pending(self) -> EstimateQuerySet:
+        """Queued or running: a project has at most one such estimate."""
+        return self.filter(status__in=Estimate.PENDING)
 
 
 class Estimate(models.Model):
@@ -212,6 +253,8 @@ class Estimate(models.Model):
 
     PENDING = (Status.QUEUED, Status.RUNNING)
 
+    objects = EstimateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -241,7 +284,7 @@ class Estimate(models.Model):
         return not self.is_finished and self.created_at < now - STALLED_AFTER
 
 
-class ShareLink(models.Model):
+class ShareLink(Revocable, models.Model):
     """A read-only link to a project's report for people without an account."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="share_links")
@@ -259,6 +302,30 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return f"Share link for {self.project} ({self.label or self.created_at:%Y-%m-%d})"
+
+    @classmethod
+    def issue(
+        cls, project: Project, *, label: str, expires_in_days: int | None, created_by
+    ) -> ShareLink:
+        """A new link to the project's report, expiring after `expires_in_days` (None: never)."""
+        expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+        return cls.objects.create(
+            project=project,
+            token=new_token(),
+            label=label,
+            created_by=created_by,
+            expires_at=expires_at,
+        )
+
+    @classmethod
+    def for_token(cls, token: str) -> ShareLink | None:
+        """The link with this token, whatever its state; None if there is none."""
+        if not TOKEN_PATTERN.match(token):
+            return None
+        link = cls.objects.select_related("project").filter(token=token).first()
+        if link is None or not same_token(link.token, token):
+            return None
+        return link
 
     def is_active(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
@@ -303,6 +370,32 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"Check-in {self.date} of {self.project}"
 
+    @staticmethod
+    def date_problem(day: date, project: Project) -> str:
+        """Why a check-in of `project` cannot be dated `day` (empty when it can): a future date
+        would become the starting point of every later estimate, and a project cannot have
+        progressed before it existed."""
+        today = timezone.localdate()
+        if day > today + CHECKIN_DATE_SLACK:
+            return f"must not be in the future: today is {today.isoformat()}, got {day.isoformat()}"
+        created = timezone.localdate(project.created_at) if project.created_at else today
+        if day < created - CHECKIN_DATE_SLACK:
+            return (
+                f"must not be before the project was created ({created.isoformat()}), "
+                f"got {day.isoformat()}"
+            )
+        return ""
+
+    def withdraw(self, by, replaced_by: CheckIn | None = None) -> bool:
+        """Mark it withdrawn (kept, never deleted); False when it was withdrawn already."""
+        now = timezone.now()
+        changed = CheckIn.objects.filter(pk=self.pk, withdrawn_at=None).update(
+            withdrawn_at=now, withdrawn_by=by, replaced_by=replaced_by
+        )
+        if changed:
+            self.withdrawn_at, self.withdrawn_by, self.replaced_by = now, by, replaced_by
+        return bool(changed)
+
     def progress(self) -> dict:
         """The engine's `progress` argument (projects.engine.inputs.PROGRESS)."""
         return {
@@ -313,91 +406,3 @@ class CheckIn(models.Model):
             "offline_score": self.offline_score,
             "production_score": self.production_score,
         }
-
-
-class ApiToken(models.Model):
-    """A team's token for pipelines that post check-ins; only its hash is stored."""
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(
-        max_length=12, help_text="The token's first characters, to tell it apart."
-    )
-    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["team", "-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…) of {self.team}"
-
-
-# How long an invitation link stays valid.
-INVITATION_VALID_FOR = timedelta(days=7)
-
-
-class Invitation(models.Model):
-    """An owner's invitation to join a team. Nobody becomes a member without accepting: the
-    invitee opens the link (only its hash is stored) while signed in as the invited account, or
-    signs up from it. Single use, and it expires after INVITATION_VALID_FOR.
-
-    It names the invited account by email or by username, exactly one of the two, as the owner
-    typed it; nothing here says whether such an account exists. Delivery by email can send the
-    link to `email` (or to the email of the account called `username`)."""
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(blank=True, help_text="The address invited, when invited by email.")
-    username = models.CharField(
-        max_length=150, blank=True, help_text="The username invited, when invited by username."
-    )
-    role = models.CharField(
-        max_length=10, choices=Membership.Role.choices, default=Membership.Role.EDITOR
-    )
-    token_hash = models.CharField(
-        max_length=64, unique=True, help_text="SHA-256 of the token in the invitation link."
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(email="") & ~models.Q(username=""))
-                | (~models.Q(email="") & models.Q(username="")),
-                name="invitation_names_email_or_username",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Invitation of {self.invitee} to {self.team} ({self.role})"
-
-    @property
-    def invitee(self) -> str:
-        """The email or username invited, as the owner typed it."""
-        return self.email or self.username
-
-    def is_pending(self, now: datetime) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
-
-    def is_for(self, user) -> bool:
-        """Whether `user` is the account invited: its username or its email is the one invited
-        (a username may contain @ too)."""
-        names = {user.get_username().casefold()}
-        if user.email:
-            names.add(user.email.casefold())
-        return self.invitee.casefold() in names

@@ -1,0 +1,37 @@
+"""The app's data and the rules on it: teams and who may do what in them (teams.py); projects
+with their revisions, estimates, check-ins and share links (projects.py); the secrets in links
+and headers (tokens.py)."""
+
+from projects.models.projects import (
+    STALLED_AFTER,
+    CheckIn,
+    Estimate,
+    Project,
+    Revision,
+    RevisionIsImmutable,
+    ShareLink,
+)
+from projects.models.teams import (
+    INVITATION_VALID_FOR,
+    ApiToken,
+    Invitation,
+    Membership,
+    Team,
+    TeamNeedsAnOwner,
+)
+
+__all__ = [
+    "INVITATION_VALID_FOR",
+    "STALLED_AFTER",
+    "ApiToken",
+    "CheckIn",
+    "Estimate",
+    "Invitation",
+    "Membership",
+    "Project",
+    "Revision",
+    "RevisionIsImmutable",
+    "ShareLink",
+    "Team",
+    "TeamNeedsAnOwner",
+]

@@ -1,0 +1,96 @@
+"""Read-only share links: owners and editors create and revoke them; anyone holding one reads
+the project's current report, without an account, with nothing editable."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from projects import presenters
+from projects.charts import figures_or_none
+from projects.forms import ShareForm
+from projects.models import ShareLink
+from projects.views.access import project_for, require_editor
+
+
+def _no_index(response: HttpResponse) -> HttpResponse:
+    """The link is a secret: no cache keeps the page, no search engine lists it."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def share_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        # The form again, with each message beside its field and what was typed kept.
+        return render(
+            request,
+            "projects/share_new.html",
+            {"project": project, "team": project.team, "share_form": form},
+            status=400,
+        )
+    link = ShareLink.issue(
+        project,
+        label=form.cleaned_data["label"],
+        expires_in_days=form.cleaned_data["expires_in_days"],
+        created_by=request.user,
+    )
+    messages.success(
+        request,
+        "Created a read-only link"
+        + (f" for {link.label}" if link.label else "")
+        + ". Copy it from the list below; anyone with it can read this report.",
+    )
+    return redirect(f"{project.get_absolute_url()}#share")
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, project_id: int, link_id: int) -> HttpResponse:
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    link = get_object_or_404(ShareLink, pk=link_id, project=project)
+    if link.revoke():
+        messages.success(request, "Revoked the link: it no longer opens the report.")
+    return redirect(f"{project.get_absolute_url()}#share")
+
+
+@require_GET
+def shared_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The current report for someone holding a share link: no login, nothing editable."""
+    link = ShareLink.for_token(token)
+    if link is None:
+        response = render(request, "projects/shared_gone.html", {"reason": "unknown"}, status=404)
+        return _no_index(response)
+    if not link.is_active(timezone.now()):
+        context = {
+            "reason": "revoked" if link.revoked_at else "expired",
+            "when": presenters.date_text(link.revoked_at or link.expires_at),
+        }
+        response = render(request, "projects/shared_gone.html", context, status=410)
+        return _no_index(response)
+    project = link.project
+    shown = project.shown_estimate()
+    report, failure = presenters.report_or_failure(shown)
+    context = {
+        "project": project,
+        "report": report,
+        "report_error": "This report cannot be shown right now. Ask whoever sent the link."
+        if failure
+        else "",
+        "charts": figures_or_none(shown.result if report else None),
+        "shown": shown,
+        "revision_number": shown.revision.number if shown else None,
+        "estimated": presenters.date_text(shown.finished_at, with_time=True) if shown else "",
+        "expires": presenters.date_text(link.expires_at) if link.expires_at else "",
+    }
+    return _no_index(render(request, "projects/shared.html", context))

@@ -1,0 +1,242 @@
+"""Teams: create one, its members and their roles, invitations (made by owners, accepted by the
+invited person), leaving, and the API tokens pipelines post check-ins with.
+
+Invitation links and API tokens are shown once, on the response that made them: only their
+hashes are stored. The answer to an owner inviting someone is the same whether or not an
+account has that name: nothing here tells who has an account.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from projects import presenters
+from projects.forms import InviteForm, TeamForm, TokenForm
+from projects.models import ApiToken, Invitation, Membership, Team, TeamNeedsAnOwner
+from projects.views.access import (
+    SESSION_TEAM,
+    membership_for,
+    not_found,
+    require_owner,
+)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page showing a secret (a link, a token): no cache keeps it, no search engine lists it."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = Team.create_owned(request.user, form.cleaned_data["name"])
+        request.session[SESSION_TEAM] = team.pk
+        messages.success(request, f"Created {team}. Add members below.")
+        return redirect(team)
+    return render(request, "teams/team_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The team's members; owners invite (a POST) and manage members and invitations here."""
+    membership = membership_for(request, team_id)
+    team = membership.team
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        require_owner(membership, "invite members")
+        if form.is_valid():
+            invitation, token = Invitation.issue(
+                team, form.cleaned_data["who"], form.cleaned_data["role"], request.user
+            )
+            # Shown on this response only: the token is stored as a hash, nowhere else.
+            response = render(
+                request,
+                "teams/invitation_created.html",
+                {
+                    "team": team,
+                    "invitation": invitation,
+                    "role": invitation.get_role_display().lower(),
+                    "link": request.build_absolute_uri(reverse("invitation", args=[token])),
+                    "expires": presenters.date_text(invitation.expires_at, with_time=True),
+                },
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+    return render(
+        request,
+        "teams/team.html",
+        {
+            "team": team,
+            "membership": membership,
+            "members": team.memberships.select_related("user").order_by("user__username"),
+            "owners": team.memberships.filter(role=Membership.Role.OWNER).count(),
+            "form": form,
+            "roles": Membership.Role.choices,
+            "invitations": presenters.invitation_rows(team) if membership.can_manage else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
+    """An owner changes a member's role or removes them; a team always keeps an owner."""
+    membership = membership_for(request, team_id)
+    require_owner(membership, "change members")
+    member = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, team_id=team_id
+    )
+    team = membership.team
+    name = member.user.get_username()
+    remove = request.POST.get("action") == "remove"
+    role = request.POST.get("role", "")
+    # Rejections are shown at the top of the team page, so each starts with what the page calls
+    # the control it is about (teams/team.html): the "Role of <name>" list or the Remove button.
+    if not remove and role not in Membership.Role.values:
+        roles = ", ".join(Membership.Role.labels[:-1]) + f" or {Membership.Role.labels[-1]}"
+        messages.error(request, f"Role of {name}: pick {roles} from the list, then press Change.")
+        return redirect(team)
+    try:
+        member = team.change_member(membership_id, request.user, role=None if remove else role)
+    except Membership.DoesNotExist:  # removed meanwhile
+        not_found()
+    except TeamNeedsAnOwner:
+        control, then = (
+            ("Remove", f"remove {name}") if remove else (f"Role of {name}", f"change {name}'s role")
+        )
+        messages.error(
+            request,
+            f"{control}: {name} is the team's only owner, and a team needs one. Make another "
+            f"member Owner first, then {then}.",
+        )
+        return redirect(team)
+    if not remove:
+        messages.success(request, f"{name} is now {member.get_role_display().lower()}.")
+        return redirect(team)
+    messages.success(request, f"Removed {name} from {team}.")
+    return redirect("portfolio" if member.user_id == request.user.pk else team)
+
+
+@login_required
+@require_POST
+def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Any member leaves a team, whatever their role, unless they are its last owner."""
+    team = membership_for(request, team_id).team
+    try:
+        team.remove_member(request.user)
+    except Membership.DoesNotExist:  # removed meanwhile
+        not_found()
+    except TeamNeedsAnOwner:
+        messages.error(
+            request,
+            f"Leave {team}: you are its only owner, and a team needs one. Make another "
+            "member Owner first, then leave.",
+        )
+        return redirect(team)
+    if request.session.get(SESSION_TEAM) == team.pk:
+        del request.session[SESSION_TEAM]
+    messages.success(request, f"You left {team}.")
+    return redirect("portfolio")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    """An owner withdraws an invitation that has not been accepted yet."""
+    membership = membership_for(request, team_id)
+    require_owner(membership, "revoke invitations")
+    invitation = get_object_or_404(Invitation, pk=invitation_id, team=membership.team)
+    if invitation.revoke():
+        messages.success(request, f"Revoked the invitation of {invitation.invitee}.")
+    return redirect(membership.team)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation's page: who invites whom to which team; a POST accepts it."""
+    invitation = Invitation.for_token(token)
+    if invitation is None:
+        page = render(request, "teams/invitation.html", {"state": "unknown"}, status=404)
+        return _private(page)
+    context = {
+        "invitation": invitation,
+        "team": None,  # not the visitor's team yet: the menu does not link to it
+        "invited_team": invitation.team,
+        "role": invitation.get_role_display().lower(),
+        "by": invitation.created_by.get_username() if invitation.created_by else "a team owner",
+        "token": token,
+    }
+    if not invitation.is_pending(timezone.now()):
+        if invitation.accepted_at:
+            state, when = "accepted", invitation.accepted_at
+        elif invitation.revoked_at:
+            state, when = "revoked", invitation.revoked_at
+        else:
+            state, when = "expired", invitation.expires_at
+        context.update(state=state, when=presenters.date_text(when))
+        return _private(render(request, "teams/invitation.html", context, status=410))
+    user = request.user
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not invitation.is_for(user):
+            context["state"] = "not_for_you"
+            return _private(render(request, "teams/invitation.html", context, status=403))
+        membership = invitation.accept(user)
+        if membership is None:
+            return redirect("invitation", token=token)
+        request.session[SESSION_TEAM] = invitation.team_id
+        messages.success(
+            request,
+            f"Welcome to {invitation.team}. You are {membership.get_role_display().lower()} "
+            "here; you can leave the team from its page at any time.",
+        )
+        return redirect(invitation.team)
+    if user.is_authenticated and not invitation.is_for(user):
+        context["state"] = "not_for_you"
+    else:
+        context["state"] = "pending"
+    return _private(render(request, "teams/invitation.html", context))
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
+    membership = membership_for(request, team_id)
+    require_owner(membership, "create and revoke API tokens")
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["name"][0])
+        return redirect(membership.team)
+    saved, token = ApiToken.issue(membership.team, form.cleaned_data["name"], request.user)
+    # Shown on this response only: the token is not stored, in the session or anywhere else.
+    response = render(
+        request,
+        "teams/token_created.html",
+        {"team": membership.team, "saved": saved, "token": token},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, team_id: int, token_id: int) -> HttpResponse:
+    membership = membership_for(request, team_id)
+    require_owner(membership, "create and revoke API tokens")
+    token = get_object_or_404(ApiToken, pk=token_id, team=membership.team)
+    if token.revoke():
+        messages.success(request, f"Revoked the token {token.name} ({token.prefix}…).")
+    return redirect(membership.team)
