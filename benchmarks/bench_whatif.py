@@ -40,8 +40,9 @@ def main() -> None:
     from projects.engine import normalise
     from projects.engine.examples import STORIES, load
     from projects.estimates import queue_estimate
+    from projects.forms import WhatIfForm
     from projects.models import Project, Team
-    from projects.whatif import WHATIF_KEYS, WhatIfForm
+    from projects.whatif import WHATIF_KEYS
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench", password="bench-pass-word")

@@ -22,7 +22,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from projects import checkins, estimates
-from projects.checkins import NOTE_MAX_LENGTH, REQUIRED
 from projects.engine.inputs import PROGRESS, PROGRESS_BY_KEY, InputError, normalise_progress
 from projects.models import ApiToken, CheckIn, Estimate, Project
 
@@ -84,7 +83,7 @@ def parse_payload(payload: Any, project: Project) -> tuple[dict | None, dict[str
             errors[key if len(key) <= 100 else key[:100] + "…"] = (
                 "is not a check-in field; known fields are " + ", ".join(sorted(known))
             )
-    for key in REQUIRED:
+    for key in CheckIn.REQUIRED:
         if key not in payload:
             errors[key] = f"is required: {PROGRESS_BY_KEY[key].range_text()}"
     day = timezone.localdate()
@@ -102,8 +101,8 @@ def parse_payload(payload: Any, project: Project) -> tuple[dict | None, dict[str
     note = payload.get("note", "")
     if not isinstance(note, str):
         errors["note"] = "must be text"
-    elif len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = f"must be at most {NOTE_MAX_LENGTH} characters, got {len(note)}"
+    elif len(note) > CheckIn.NOTE_MAX_LENGTH:
+        errors["note"] = f"must be at most {CheckIn.NOTE_MAX_LENGTH} characters, got {len(note)}"
     elif text_problem(note):
         errors["note"] = text_problem(note)
     numbers = {}

@@ -9,95 +9,11 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.db import transaction
-from django.utils import timezone
 
 from projects import estimates
-from projects.engine.inputs import PROGRESS, PROGRESS_BY_KEY, InputError, normalise_progress
-from projects.forms import FieldRow, allowed_text, field_for, message_in_form_terms
+from projects.engine.inputs import PROGRESS
 from projects.models import ApiToken, CheckIn, Estimate, Project
-
-# A check-in must say at least where the time and the money stand; the rest may stay empty.
-REQUIRED = ("weeks_elapsed", "spent_usd")
-NOTE_MAX_LENGTH = 2000
-
-
-# The form -------------------------------------------------------------------------------------
-
-
-class CheckInForm(forms.Form):
-    """The date, every progress field of the engine, and a note."""
-
-    date = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="The day these figures describe.",
-    )
-
-    def __init__(self, *args, project: Project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.initial.setdefault("date", timezone.localdate())
-        for spec in PROGRESS:
-            field = field_for(spec)
-            if spec.key in REQUIRED:
-                field.required = True
-                field.widget.attrs["required"] = True
-            self.fields[spec.key] = field
-        self.fields["note"] = forms.CharField(
-            label="Note",
-            required=False,
-            max_length=NOTE_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text="What happened since the last check-in (optional).",
-        )
-        self.progress: dict | None = None
-
-    def rows(self) -> list[FieldRow]:
-        """The progress fields as the project form shows inputs: unit, allowed values, default."""
-        return [
-            FieldRow(
-                field=self[spec.key],
-                spec=spec,
-                unit="%" if spec.percent else spec.unit,
-                allowed=allowed_text(spec)[:1].upper() + allowed_text(spec)[1:],
-                empty_means=spec.null_means if spec.nullable else "",
-            )
-            for spec in PROGRESS
-        ]
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        problem = CheckIn.date_problem(day, self.project)
-        if problem:
-            raise forms.ValidationError(f"Date: {problem}.")
-        return day
-
-    def clean(self):
-        cleaned = super().clean()
-        # Fields already marked (required, unreadable) are left out so that the engine checks
-        # the rest, and every problem shows at once.
-        raw = {
-            spec.key: cleaned[spec.key]
-            for spec in PROGRESS
-            if spec.key not in self.errors and (cleaned.get(spec.key) is not None or spec.nullable)
-        }
-        try:
-            progress = normalise_progress(raw)
-        except InputError as exc:
-            for key, message in exc.errors.items():
-                if key in PROGRESS_BY_KEY:
-                    self.add_error(key, message_in_form_terms(PROGRESS_BY_KEY[key], message))
-                else:
-                    self.add_error(None, f"{key}: {message}")
-        else:
-            if not self.errors:
-                self.progress = progress
-        return cleaned
-
-
-# Recording ------------------------------------------------------------------------------------
 
 
 def record(

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from projects import charts, presenters
+from projects import charts, formatting, presenters
 from projects.charts import MUTED, _axis
 from projects.engine.inputs import PROGRESS
 from projects.models import Estimate, Project
@@ -114,7 +114,7 @@ def points(project: Project) -> list[Point]:
             Point(
                 estimate=estimate,
                 number=number,
-                when=presenters.date_text(estimate.finished_at, with_time=True),
+                when=formatting.date_text(estimate.finished_at, with_time=True),
                 cause=cause,
                 cause_url=url,
                 probability=probability,
@@ -124,7 +124,7 @@ def points(project: Project) -> list[Point]:
                 or _stat(result, "production_metric"),
                 metric=metric,
                 chances=[
-                    (SHORT_LABELS[key], presenters.percent(probability.get(key)))
+                    (SHORT_LABELS[key], formatting.percent(probability.get(key)))
                     for key, _ in CHANCES
                 ],
             )
@@ -194,7 +194,7 @@ def chances_figure(history: list[Point]) -> dict:
                 "line": {"color": CHANCE_COLOURS[key], "width": 3 if key == "all_targets" else 2},
                 "marker": {"size": 7},
                 "text": [
-                    _hover(point, f"{label}: {presenters.percent(value)}")
+                    _hover(point, f"{label}: {formatting.percent(value)}")
                     for point, value in zip(history, values, strict=True)
                 ],
                 "hoverinfo": "text",
@@ -233,16 +233,16 @@ def median_figure(history: list[Point], which: str) -> dict:
         values = [point.cost_p50 for point in history]
         title, shown, axis = (
             "Median cost",
-            [presenters.money(v) for v in values],
+            [formatting.money(v) for v in values],
             {"tickprefix": "$"},
         )
     elif which == "weeks":
         values = [point.weeks_p50 for point in history]
-        title, shown, axis = "Median weeks to production", [presenters.weeks(v) for v in values], {}
+        title, shown, axis = "Median weeks to production", [formatting.weeks(v) for v in values], {}
     else:
         values = [None if v is None else v * 100 for v in (p.metric_p50 for p in history)]
         title = f"Median production {metric}"
-        shown = [presenters.score(p.metric_p50) for p in history]
+        shown = [formatting.score(p.metric_p50) for p in history]
         axis = {"ticksuffix": "%"}
     data = [
         {
@@ -348,8 +348,8 @@ def progress_changes(before: dict | None, after: dict | None) -> list[presenters
             changes.append(
                 presenters.Change(
                     spec.label,
-                    "no check-in" if before is None else presenters.input_value_text(spec, old),
-                    "no check-in" if after is None else presenters.input_value_text(spec, new),
+                    "no check-in" if before is None else formatting.input_value_text(spec, old),
+                    "no check-in" if after is None else formatting.input_value_text(spec, new),
                 )
             )
     return changes
@@ -374,9 +374,9 @@ def compare(before: Estimate, after: Estimate) -> Comparison:
         chances.append(
             Moved(
                 label if key != "meets_target" else f"Reaches the target {metric}",
-                presenters.percent(a),
-                presenters.percent(b),
-                presenters.points_delta(delta),
+                formatting.percent(a),
+                formatting.percent(b),
+                formatting.points_delta(delta),
                 _tone(delta, True, 0.005),
             )
         )
@@ -393,39 +393,39 @@ def compare(before: Estimate, after: Estimate) -> Comparison:
     outcomes.append(
         Moved(
             "Median cost",
-            presenters.money(cost_a),
-            presenters.money(cost_b),
-            presenters.money_delta(diff(cost_a, cost_b)),
+            formatting.money(cost_a),
+            formatting.money(cost_b),
+            formatting.money_delta(diff(cost_a, cost_b)),
             _tone(diff(cost_a, cost_b), False, 500),
         )
     )
     outcomes.append(
         Moved(
             "Median weeks to production",
-            presenters.weeks(weeks_a),
-            presenters.weeks(weeks_b),
-            presenters.weeks_delta(diff(weeks_a, weeks_b)),
+            formatting.weeks(weeks_a),
+            formatting.weeks(weeks_b),
+            formatting.weeks_delta(diff(weeks_a, weeks_b)),
             _tone(diff(weeks_a, weeks_b), False, 0.25),
         )
     )
     outcomes.append(
         Moved(
             f"Median production {metric}",
-            presenters.score(metric_a),
-            presenters.score(metric_b),
-            presenters.points_delta(diff(metric_a, metric_b)),
+            formatting.score(metric_a),
+            formatting.score(metric_b),
+            formatting.points_delta(diff(metric_a, metric_b)),
             _tone(diff(metric_a, metric_b), True, 0.005),
         )
     )
 
     old_risks, new_risks = _risks(old), _risks(new)
     appeared = [
-        RiskLine(risk.get("title", key), presenters.percent(risk.get("likelihood")))
+        RiskLine(risk.get("title", key), formatting.percent(risk.get("likelihood")))
         for key, risk in new_risks.items()
         if key not in old_risks
     ]
     gone = [
-        RiskLine(risk.get("title", key), presenters.percent(risk.get("likelihood")))
+        RiskLine(risk.get("title", key), formatting.percent(risk.get("likelihood")))
         for key, risk in old_risks.items()
         if key not in new_risks
     ]
@@ -441,8 +441,8 @@ def compare(before: Estimate, after: Estimate) -> Comparison:
                 moved.append(
                     RiskLine(
                         risk.get("title", key),
-                        presenters.percent(b),
-                        f"from {presenters.percent(a)} ({presenters.points_delta(b - a)})",
+                        formatting.percent(b),
+                        f"from {formatting.percent(a)} ({formatting.points_delta(b - a)})",
                     )
                 )
 

@@ -7,18 +7,25 @@ is tested without a browser.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.checkins import REQUIRED
-from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, PROGRESS, InputSpec
-from projects.forms import number_text
-from projects.models import Estimate
+from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, PROGRESS
+from projects.formatting import (
+    date_text,
+    input_value_text,
+    money,
+    money_delta,
+    percent,
+    points_delta,
+    score,
+    weeks,
+    weeks_delta,
+)
+from projects.models import CheckIn, Estimate
 
 logger = logging.getLogger(__name__)
 
@@ -33,80 +40,6 @@ TOP_LEVERS = 5
 METRIC_WORDS = {"accuracy": "accuracy", "recall": "recall", "precision": "precision"}
 
 
-# Numbers -------------------------------------------------------------------------------------
-
-
-def percent(probability: float | None) -> str:
-    """A probability as a whole percentage; Monte Carlo never says 0% or 100%."""
-    if probability is None or not math.isfinite(probability):
-        return "–"
-    if probability < 0.005:
-        return "under 1%"
-    if probability > 0.995:
-        return "over 99%"
-    return f"{round(probability * 100)}%"
-
-
-def score(value: float | None) -> str:
-    """A score (accuracy, recall, precision) as a percentage, one decimal below 10%."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    shown = value * 100
-    return f"{shown:.1f}%" if shown < 10 else f"{round(shown)}%"
-
-
-def money(amount: float | None) -> str:
-    """USD rounded the way people say it: $850, $4,800, $412k, $1.3M, $25M, $2.1B."""
-    if amount is None or not math.isfinite(amount):
-        return "–"
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    if amount < 10_000:
-        return f"{sign}${amount:,.0f}"
-    if amount < 999_500:
-        return f"{sign}${amount / 1000:,.0f}k"
-    if amount < 9_950_000:
-        return f"{sign}${amount / 1e6:.1f}M"
-    if amount < 999_500_000:
-        return f"{sign}${amount / 1e6:,.0f}M"
-    return f"{sign}${amount / 1e9:,.1f}B"
-
-
-def weeks(value: float | None) -> str:
-    """Weeks, whole above 10 and to a half below: "23 weeks", "4.5 weeks", "1 week"."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    shown = round(value) if value >= 10 else round(value * 2) / 2
-    text = f"{shown:g}"
-    return f"{text} week" if shown == 1 else f"{text} weeks"
-
-
-def points_delta(delta: float | None) -> str:
-    """A change in probability in percentage points: "+12 points", "−3 points", "no change"."""
-    if delta is None or not math.isfinite(delta):
-        return "–"
-    points = round(delta * 100)
-    if points == 0:
-        return "no change"
-    return f"{'+' if points > 0 else '−'}{abs(points)} point{'s' if abs(points) != 1 else ''}"
-
-
-def money_delta(delta: float | None) -> str:
-    if delta is None or not math.isfinite(delta):
-        return "–"
-    if abs(delta) < 500:
-        return "no change"
-    return ("+" if delta > 0 else "") + money(delta)
-
-
-def weeks_delta(delta: float | None) -> str:
-    if delta is None or not math.isfinite(delta):
-        return "–"
-    if abs(delta) < 0.25:
-        return "no change"
-    return ("+" if delta > 0 else "−") + weeks(abs(delta))
-
-
 def chance_tone(probability: float | None) -> str:
     """good, fair or poor, for colouring a probability."""
     if probability is None:
@@ -118,63 +51,7 @@ def chance_tone(probability: float | None) -> str:
     return "poor"
 
 
-def date_text(moment: datetime | None, with_time: bool = False) -> str:
-    if moment is None:
-        return "–"
-    local = timezone.localtime(moment)
-    text = f"{local.day} {local:%b %Y}"
-    return f"{text}, {local:%H:%M} {local:%Z}" if with_time else text
-
-
 # Inputs in the form's words and units ---------------------------------------------------------
-
-_SINGULAR = {"people": "person"}
-
-
-def _per(period: str) -> str:
-    """ "hour" -> "an hour", "month" -> "a month"."""
-    return f"{'an' if period == 'hour' or period[:1] in 'aeiou' else 'a'} {period}"
-
-
-def _unit_words(unit: str, value: float) -> str:
-    quantity, _, period = unit.partition("/")
-    words = f"{quantity} {_per(period)}" if period else quantity
-    if value == 1:
-        first, _, rest = words.partition(" ")
-        first = _SINGULAR.get(first, first[:-1] if first.endswith("s") else first)
-        words = f"{first} {rest}".strip()
-    return words
-
-
-def input_value_text(spec: InputSpec, value: Any) -> str:
-    """One input's value as the form shows it, with its unit: "$500,000", "90%", "26 weeks"."""
-    if value is None:
-        return f"not set ({spec.null_means})" if spec.null_means else "not set"
-    if spec.kind == "bool":
-        return "yes" if value else "no"
-    if spec.kind == "choice":
-        return dict(spec.choices).get(value, str(value))
-    if spec.kind == "curve":
-        if not isinstance(value, list):
-            return str(value)
-        points = [
-            f"{point['examples']:,} examples → {score(point['score'])}"
-            for point in value
-            if isinstance(point, dict) and {"examples", "score"} <= set(point)
-        ]
-        if len(points) <= 4:
-            return "; ".join(points)
-        return f"{len(points)} measurements, {points[0]} … {points[-1]}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if spec.percent:
-        return f"{number_text(spec, value)}%"
-    if spec.unit.startswith("USD"):
-        amount = f"{value:,.2f}" if not float(value).is_integer() else f"{int(value):,}"
-        per = spec.unit.removeprefix("USD").removeprefix("/")
-        return f"${amount}" + (f" {_per(per)}" if per else "")
-    text = number_text(spec, value)
-    return f"{text} {_unit_words(spec.unit, value)}".strip()
 
 
 @dataclass
@@ -184,12 +61,17 @@ class Change:
     new: str
 
 
-def revision_changes(old_inputs: dict | None, new_inputs: dict) -> list[Change]:
-    """The inputs that differ between two revisions, in form order."""
+def revision_changes(
+    old_inputs: dict | None, new_inputs: dict, keys: tuple[str, ...] | None = None
+) -> list[Change]:
+    """The inputs that differ between two revisions (only those of `keys`, if given), in form
+    order."""
     if old_inputs is None:
         return []
     changes = []
     for spec in INPUTS:
+        if keys is not None and spec.key not in keys:
+            continue
         old = old_inputs.get(spec.key, spec.default)
         new = new_inputs.get(spec.key, spec.default)
         if old != new:
@@ -583,7 +465,7 @@ def checkin_rows(project, limit: int = 20) -> list[CheckInRow]:
         figures = [
             (spec.label, input_value_text(spec, values[spec.key]))
             for spec in PROGRESS
-            if values[spec.key] is not None or spec.key in REQUIRED
+            if values[spec.key] is not None or spec.key in CheckIn.REQUIRED
         ]
         if checkin.api_token_id:
             by = f"posted with the token {checkin.api_token.name}"
@@ -596,7 +478,7 @@ def checkin_rows(project, limit: int = 20) -> list[CheckInRow]:
         found.append(
             CheckInRow(
                 checkin=checkin,
-                date=f"{checkin.date.day} {checkin.date:%b %Y}",
+                date=date_text(checkin.date),
                 figures=figures,
                 by=by,
                 estimate=first,

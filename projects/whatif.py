@@ -10,11 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django import forms
-
-from projects import presenters
-from projects.engine.inputs import INPUTS_BY_KEY, InputError, normalise
-from projects.forms import field_for, message_in_form_terms
+from projects import formatting, presenters
 
 # The inputs the panel offers, in the order it shows them.
 WHATIF_KEYS = (
@@ -36,57 +32,9 @@ WHATIF_KEYS = (
 WHATIF_TRIALS = 20_000
 
 
-class WhatIfForm(forms.Form):
-    """The controllable inputs, on top of a revision's inputs; the engine validates them."""
-
-    def __init__(self, data=None, *, base_inputs: dict, **kwargs):
-        super().__init__(data, **kwargs)
-        self.base_inputs = base_inputs
-        self.inputs: dict | None = None
-        for key in WHATIF_KEYS:
-            spec = INPUTS_BY_KEY[key]
-            self.fields[key] = field_for(spec)
-            self.initial[key] = base_inputs.get(key, spec.default)
-
-    def rows(self) -> list[dict]:
-        """Each field with its unit and whether it is a tick box, for the template."""
-        rows = []
-        for key in WHATIF_KEYS:
-            spec = INPUTS_BY_KEY[key]
-            rows.append(
-                {
-                    "field": self[key],
-                    "unit": "%" if spec.percent else spec.unit,
-                    "check": spec.kind == "bool",
-                }
-            )
-        return rows
-
-    def clean(self):
-        cleaned = super().clean()
-        changed = {key: cleaned[key] for key in WHATIF_KEYS if key in cleaned}
-        try:
-            self.inputs = normalise({**self.base_inputs, **changed})
-        except InputError as exc:
-            for key, message in exc.errors.items():
-                spec = INPUTS_BY_KEY.get(key)
-                if key in self.fields and spec is not None:
-                    self.add_error(key, message_in_form_terms(spec, message))
-                else:
-                    # Only the panel's inputs change; say so if a saved one is now refused.
-                    label = spec.label if spec else key
-                    self.add_error(None, f"{label} (saved in the revision): {message}")
-        return cleaned
-
-    def changes(self) -> list[presenters.Change]:
-        """What this what-if changes against the revision it starts from."""
-        if self.inputs is None:
-            return []
-        return [
-            change
-            for change in presenters.revision_changes(self.base_inputs, self.inputs)
-            if change.label in {INPUTS_BY_KEY[key].label for key in WHATIF_KEYS}
-        ]
+def changes(base_inputs: dict, inputs: dict) -> list[presenters.Change]:
+    """What a what-if changes against the revision it starts from, in the form's words."""
+    return presenters.revision_changes(base_inputs, inputs, keys=WHATIF_KEYS)
 
 
 def run(inputs: dict, saved_result: dict) -> dict:
@@ -145,10 +93,10 @@ def differences(result: dict, saved: dict) -> list[Difference]:
         rows.append(
             Difference(
                 label=f"Chance: {label[:1].lower()}{label[1:]}",
-                saved=presenters.percent(before),
-                now=presenters.percent(now),
+                saved=formatting.percent(before),
+                now=formatting.percent(now),
                 arrow=_arrow(delta, 0.005),
-                change=presenters.points_delta(delta),
+                change=formatting.points_delta(delta),
                 tone=_tone(delta, 0.005, higher_is_better=True),
             )
         )
@@ -156,10 +104,10 @@ def differences(result: dict, saved: dict) -> list[Difference]:
     rows.append(
         Difference(
             label="Median cost",
-            saved=presenters.money(cost_before),
-            now=presenters.money(cost_now),
+            saved=formatting.money(cost_before),
+            now=formatting.money(cost_now),
             arrow=_arrow(cost_now - cost_before, 500),
-            change=presenters.money_delta(cost_now - cost_before),
+            change=formatting.money_delta(cost_now - cost_before),
             tone=_tone(cost_now - cost_before, 500, higher_is_better=False),
         )
     )
@@ -167,10 +115,10 @@ def differences(result: dict, saved: dict) -> list[Difference]:
     rows.append(
         Difference(
             label="Median weeks to production",
-            saved=presenters.weeks(weeks_before),
-            now=presenters.weeks(weeks_now),
+            saved=formatting.weeks(weeks_before),
+            now=formatting.weeks(weeks_now),
             arrow=_arrow(weeks_now - weeks_before, 0.25),
-            change=presenters.weeks_delta(weeks_now - weeks_before),
+            change=formatting.weeks_delta(weeks_now - weeks_before),
             tone=_tone(weeks_now - weeks_before, 0.25, higher_is_better=False),
         )
     )
@@ -180,10 +128,10 @@ def differences(result: dict, saved: dict) -> list[Difference]:
     rows.append(
         Difference(
             label=f"Median production {metric}",
-            saved=presenters.score(metric_before),
-            now=presenters.score(metric_now),
+            saved=formatting.score(metric_before),
+            now=formatting.score(metric_now),
             arrow=_arrow(delta, 0.005),
-            change=presenters.points_delta(delta) if abs(delta) >= 0.005 else "no change",
+            change=formatting.points_delta(delta) if abs(delta) >= 0.005 else "no change",
             tone=_tone(delta, 0.005, higher_is_better=True),
         )
     )

@@ -334,6 +334,10 @@ class ShareLink(Revocable, models.Model):
 class CheckIn(models.Model):
     """Where a running project stands; the next estimate starts from here."""
 
+    # A check-in says at least where the time and the money stand; the rest may stay empty.
+    REQUIRED = ("weeks_elapsed", "spent_usd")
+    NOTE_MAX_LENGTH = 2000
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField()
     weeks_elapsed = models.FloatField()

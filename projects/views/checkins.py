@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects import checkins, estimates
-from projects.checkins import CheckInForm
-from projects.forms import CadenceForm
+from projects.forms import CadenceForm, CheckInForm
 from projects.models import CheckIn, Estimate, Project
 from projects.views.access import limit_estimates, project_for, require_editor, too_many
 

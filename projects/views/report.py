@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from projects import estimates, presenters
+from projects import estimates, formatting, presenters
 from projects.charts import figures_or_none
-from projects.forms import ShareForm
+from projects.forms import ShareForm, WhatIfForm
 from projects.models import Estimate, Membership, Project, Revision
 from projects.views.access import not_found, project_for
-from projects.whatif import WhatIfForm
 
 
 def followed_estimate(project: Project, viewed: Revision | None, latest: Revision | None):
@@ -94,7 +93,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "shown": shown,
         "viewed": viewed,
         "is_latest": is_latest,
-        "viewed_date": presenters.date_text(viewed.created_at) if viewed else "",
+        "viewed_date": formatting.date_text(viewed.created_at) if viewed else "",
         "stalled": estimate is not None and estimate.is_stalled(timezone.now()),
         "report": report,
         "report_error": f"This estimate's result could not be shown ({failure}). "

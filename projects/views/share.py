@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from projects import presenters
+from projects import formatting, presenters
 from projects.charts import figures_or_none
 from projects.forms import ShareForm
 from projects.models import ShareLink
@@ -74,7 +74,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     if not link.is_active(timezone.now()):
         context = {
             "reason": "revoked" if link.revoked_at else "expired",
-            "when": presenters.date_text(link.revoked_at or link.expires_at),
+            "when": formatting.date_text(link.revoked_at or link.expires_at),
         }
         response = render(request, "projects/shared_gone.html", context, status=410)
         return _no_index(response)
@@ -90,7 +90,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         "charts": figures_or_none(shown.result if report else None),
         "shown": shown,
         "revision_number": shown.revision.number if shown else None,
-        "estimated": presenters.date_text(shown.finished_at, with_time=True) if shown else "",
-        "expires": presenters.date_text(link.expires_at) if link.expires_at else "",
+        "estimated": formatting.date_text(shown.finished_at, with_time=True) if shown else "",
+        "expires": formatting.date_text(link.expires_at) if link.expires_at else "",
     }
     return _no_index(render(request, "projects/shared.html", context))

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from projects import presenters
+from projects import formatting, presenters
 from projects.forms import InviteForm, TeamForm, TokenForm
 from projects.models import ApiToken, Invitation, Membership, Team, TeamNeedsAnOwner
 from projects.views.access import (
@@ -69,7 +69,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
                     "invitation": invitation,
                     "role": invitation.get_role_display().lower(),
                     "link": request.build_absolute_uri(reverse("invitation", args=[token])),
-                    "expires": presenters.date_text(invitation.expires_at, with_time=True),
+                    "expires": formatting.date_text(invitation.expires_at, with_time=True),
                 },
             )
             response["Cache-Control"] = "private, no-store"
@@ -185,7 +185,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
             state, when = "revoked", invitation.revoked_at
         else:
             state, when = "expired", invitation.expires_at
-        context.update(state=state, when=presenters.date_text(when))
+        context.update(state=state, when=formatting.date_text(when))
         return _private(render(request, "teams/invitation.html", context, status=410))
     user = request.user
     if request.method == "POST":

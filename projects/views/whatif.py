@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from projects import estimates, whatif
 from projects.charts import whatif_figures
+from projects.forms import WhatIfForm
 from projects.models import Membership, Project
 from projects.views.access import (
     limit_estimates,
@@ -28,7 +29,6 @@ from projects.views.access import (
     too_many,
 )
 from projects.views.project import flash_estimate
-from projects.whatif import WhatIfForm
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def render_whatif(
         else:
             context["whatif"] = {
                 "differences": whatif.differences(result, saved.result),
-                "changes": form.changes(),
+                "changes": whatif.changes(form.base_inputs, form.inputs),
                 "figures": whatif_figures(result, saved.result),
             }
     template = "projects/_whatif.html#whatif-result" if request.htmx else "projects/whatif.html"
@@ -132,7 +132,7 @@ def project_whatif_save(request: HttpRequest, project_id: int) -> HttpResponse:
     wait, _ = limit_estimates(request, project.team)
     if wait:
         return too_many(render_whatif(request, project, membership, request.POST), wait)
-    changes = form.changes()
+    changes = whatif.changes(revision.inputs, form.inputs)
     if not changes:
         messages.info(request, "The what-if changes nothing, so no revision was saved.")
         return redirect(project)

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from projects.engine import INPUTS, SECTIONS, InputError, normalise
-from projects.forms import ProjectForm, message_in_form_terms, number_text, parse_number
+from projects.formatting import number_text
+from projects.forms import ProjectForm, parse_number
+from projects.forms.fields import message_in_form_terms
 from projects.models import Estimate, Project, Revision
 
 pytestmark = pytest.mark.django_db

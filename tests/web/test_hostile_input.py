@@ -39,9 +39,15 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from projects import whatif
-from projects.checkins import CheckInForm
-from projects.forms import InviteForm, ProjectForm, ShareForm, SignupForm, TeamForm
+from projects.forms import (
+    CheckInForm,
+    InviteForm,
+    ProjectForm,
+    ShareForm,
+    SignupForm,
+    TeamForm,
+    WhatIfForm,
+)
 from projects.models import (
     ApiToken,
     CheckIn,
@@ -309,7 +315,7 @@ def test_project_edit_form(owner_client, project):
 
 def test_whatif_form_and_save(owner_client, project):
     revision = project.latest_revision()
-    fields = set(whatif.WhatIfForm(base_inputs=revision.inputs).fields) | {"based_on"}
+    fields = set(WhatIfForm(base_inputs=revision.inputs).fields) | {"based_on"}
     show = reverse("project_whatif", args=[project.pk])
     save = reverse("project_whatif_save", args=[project.pk])
 
@@ -462,11 +468,11 @@ def test_the_reviews_values_in_every_field_of_every_form(owner_client, team, pro
         (reverse("project_edit", args=[project.pk]), project_fields(project) - {"based_on"}),
         (
             reverse("project_whatif", args=[project.pk]),
-            set(whatif.WhatIfForm(base_inputs=revision.inputs).fields),
+            set(WhatIfForm(base_inputs=revision.inputs).fields),
         ),
         (
             reverse("project_whatif_save", args=[project.pk]),
-            set(whatif.WhatIfForm(base_inputs=revision.inputs).fields),
+            set(WhatIfForm(base_inputs=revision.inputs).fields),
         ),
         (reverse("checkin_create", args=[project.pk]), set(CheckInForm(project=project).fields)),
         (reverse("share_create", args=[project.pk]), set(ShareForm().fields)),

@@ -8,8 +8,9 @@ from html import unescape
 
 from django.urls import reverse
 
+from projects.forms import WhatIfForm
 from projects.models import Estimate
-from projects.whatif import WHATIF_KEYS, WhatIfForm
+from projects.whatif import WHATIF_KEYS
 
 
 def _panel_values(revision, **changes) -> dict:

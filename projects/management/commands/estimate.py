@@ -3,7 +3,7 @@ summary (or, with --async, hand it to a Celery worker and print the estimate's i
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import estimates, presenters
+from projects import estimates, formatting
 from projects.estimates import queue_estimate
 from projects.models import Estimate, Project
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Estimate {estimate.pk}: {estimate.trials:,} scenarios, seed {estimate.seed}, "
             f"engine {estimate.engine_version}, finished "
-            f"{presenters.date_text(estimate.finished_at, with_time=True)}"
+            f"{formatting.date_text(estimate.finished_at, with_time=True)}"
         )
         self.stdout.write("")
         for sentence in estimate.result.get("summary", []):

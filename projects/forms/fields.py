@@ -1,71 +1,23 @@
-"""The guided project form, generated from the engine's input metadata, and the team forms.
+"""Form fields made from the engine's input metadata, shared by the project, what-if and
+check-in forms.
 
-No input is listed here by hand: every field comes from `projects.engine.inputs.INPUTS`, and
-validation is the engine's `normalise`. This module only translates between what people type
-(percentages, "500,000", one pilot measurement per line) and the engine's values, and words
-the engine's messages in the form's units.
+No input is listed here by hand: every field comes from an `InputSpec` of
+`projects.engine.inputs`, and validation is the engine's. This module only translates between
+what people type (percentages, "500,000", one pilot measurement per line) and the engine's
+values, and words the engine's messages in the form's units.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
-from django.core import validators
 
-from projects.engine.inputs import (
-    INPUTS,
-    INPUTS_BY_KEY,
-    MAX_PILOT_POINTS,
-    SECTIONS,
-    InputError,
-    InputSpec,
-    normalise,
-)
-from projects.models import ApiToken, Membership, Team
-
-ADVANCED_SECTION = "simulation"
-
-
-# Numbers -------------------------------------------------------------------------------------
-
-
-def decimal_text(number: Decimal, grouping: bool) -> str:
-    """A decimal without trailing zeros or exponent, e.g. 90, 4.5, 1,000,000."""
-    number = number.normalize()
-    if number == number.to_integral_value():
-        return f"{int(number):,}" if grouping else str(int(number))
-    return format(number, ",f" if grouping else "f")
-
-
-def as_decimal(value: int | float) -> Decimal:
-    # repr() gives the shortest text that round-trips, so 0.07 stays 0.07, not 0.0700000…
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def number_text(spec: InputSpec, value: Any) -> str:
-    """An engine number as the form shows it: percentages for shares, separators for amounts."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    number = as_decimal(value)
-    if spec.percent:
-        return decimal_text(number * 100, grouping=False)
-    return decimal_text(number, grouping=bool(spec.unit))
-
-
-def percent_text(value: int | float | str) -> str:
-    """0.9 -> "90%"."""
-    number = Decimal(value) if isinstance(value, str) else as_decimal(value)
-    return decimal_text(number * 100, grouping=True) + "%"
-
+from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, MAX_PILOT_POINTS, InputSpec
+from projects.formatting import number_text, percent_text
 
 # Longest text a number field reads. The longest allowed value typed in full with separators
 # ("9,223,372,036,854,775,807", the largest seed) is 25 characters; anything much longer is not
@@ -368,259 +320,24 @@ def field_for(spec: InputSpec) -> forms.Field:
     return field_class(spec, label=spec.label, help_text=spec.help)
 
 
-# The project form -----------------------------------------------------------------------------
-
-
 @dataclass
 class FieldRow:
-    """One input as the template shows it."""
+    """One input as _input.html shows it: the field, its spec, the allowed values and what an
+    empty field means (either may be empty to say nothing)."""
 
     field: forms.BoundField
     spec: InputSpec
-    unit: str
-    allowed: str
-    empty_means: str
+    allowed: str = ""
+    empty_means: str = ""
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.spec.percent else self.spec.unit
 
     @property
     def is_checkbox(self) -> bool:
         return self.spec.kind == "bool" and not self.spec.nullable
 
 
-@dataclass
-class Section:
-    key: str
-    title: str
-    rows: list[FieldRow]
-    advanced: bool
-
-    @property
-    def has_errors(self) -> bool:
-        return any(row.field.errors for row in self.rows)
-
-
-class ProjectForm(forms.Form):
-    """The project's name and description, every engine input, and a note on what changed."""
-
-    name = forms.CharField(label="Project name", max_length=200)
-    description = forms.CharField(
-        label="Description",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One or two sentences on what the model is for.",
-    )
-    note = forms.CharField(
-        label="What changed?",
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(
-            attrs={"placeholder": "What changed? (optional; shown in the project's history)"}
-        ),
-    )
-
-    based_on = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=2**31 - 1,
-        widget=forms.HiddenInput,
-        help_text="The revision this form started from, to notice saves made meanwhile.",
-    )
-
-    def __init__(self, *args, inputs: dict | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        values = {spec.key: spec.default for spec in INPUTS}
-        values.update({key: value for key, value in (inputs or {}).items() if key in values})
-        for spec in INPUTS:
-            self.fields[spec.key] = field_for(spec)
-            self.initial.setdefault(spec.key, values[spec.key])
-        self.inputs: dict | None = None
-
-    def sections(self) -> list[Section]:
-        sections = []
-        for key, title in SECTIONS:
-            rows = [
-                FieldRow(
-                    field=self[spec.key],
-                    spec=spec,
-                    unit="%" if spec.percent else spec.unit,
-                    allowed=_upper_first(allowed_text(spec))
-                    if spec.kind in ("number", "integer")
-                    else "",
-                    # A three-way choice names its default in the empty option already.
-                    empty_means=spec.null_means if spec.nullable and spec.kind != "bool" else "",
-                )
-                for spec in INPUTS
-                if spec.section == key
-            ]
-            if rows:
-                sections.append(Section(key, title, rows, advanced=key == ADVANCED_SECTION))
-        return sections
-
-    def clean(self):
-        cleaned = super().clean()
-        # Inputs whose text could not even be read are already marked; the engine checks the
-        # rest, so that every problem shows at once.
-        raw = {
-            spec.key: cleaned[spec.key]
-            for spec in INPUTS
-            if spec.key in cleaned and self._was_sent(spec)
-        }
-        try:
-            self.inputs = normalise(raw)
-        except InputError as exc:
-            for key, message in exc.errors.items():
-                if key in INPUTS_BY_KEY:
-                    field = self.fields[key]
-                    lines = getattr(field, "line_numbers", [])
-                    self.add_error(key, message_in_form_terms(INPUTS_BY_KEY[key], message, lines))
-                else:
-                    self.add_error(None, f"{key}: {message}")
-        return cleaned
-
-    def _was_sent(self, spec: InputSpec) -> bool:
-        """A browser sends every field but unticked boxes; a field left out of a hand-made
-        request takes the engine's default, as a missing key does in the engine."""
-        if isinstance(self.fields[spec.key], YesNoField):
-            return True
-        return self.add_prefix(spec.key) in self.data
-
-
-def _upper_first(text: str) -> str:
+def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-# Accounts and teams ---------------------------------------------------------------------------
-
-
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(
-        required=False, help_text="Optional; team owners can invite you by this address."
-    )
-
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "email")
-
-
-class TeamForm(forms.ModelForm):
-    class Meta:
-        model = Team
-        fields = ("name",)
-
-
-class InviteForm(forms.Form):
-    """A team owner invites someone, by username or email, with a role. Whether such an account
-    exists is never looked up here: the answer must not tell."""
-
-    who = forms.CharField(
-        label="Username or email",
-        max_length=150,
-        help_text="They join when they open the link and accept, or sign up from it.",
-    )
-    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EDITOR)
-
-    def clean_who(self):
-        who = self.cleaned_data["who"].strip()
-        if "@" in who:
-            try:
-                validators.validate_email(who)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    f"Username or email: “{who[:60]}” has an @ but is not an email address; "
-                    "type an address like kim@example.org, or a username without @."
-                ) from None
-        elif not who.isprintable():
-            raise forms.ValidationError(
-                "Username or email: use letters, digits and @/./+/-/_ only."
-            )
-        return who
-
-
-# Share links -----------------------------------------------------------------------------------
-
-# The longest a share link may last before it expires.
-MAX_EXPIRY_DAYS = 365
-
-
-class ShareForm(forms.Form):
-    label = forms.CharField(
-        label="Who is it for?",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Board meeting, 3 March"}),
-    )
-    expires_in_days = forms.IntegerField(
-        label="Expires after",
-        required=False,
-        min_value=1,
-        max_value=MAX_EXPIRY_DAYS,
-        widget=forms.TextInput(attrs={"placeholder": "never", "inputmode": "numeric"}),
-        help_text=f"Days, 1 to {MAX_EXPIRY_DAYS}; leave empty for a link that lasts until revoked.",
-        error_messages={
-            "invalid": "Type a whole number of days, like 30, or leave it empty.",
-            "min_value": "A link must last at least 1 day; leave it empty for no expiry.",
-            "max_value": f"At most {MAX_EXPIRY_DAYS} days; leave it empty for no expiry.",
-        },
-    )
-
-
-# The re-estimate cadence and API tokens ---------------------------------------------------------
-
-# The longest cadence the page offers to set: a year.
-MAX_CADENCE_DAYS = 365
-
-
-class CadenceForm(forms.Form):
-    """How often the project is re-estimated on a schedule: whole days, 0 for never.
-
-    The field is read as plain text, never by a Django field that would refuse some text with
-    its own words first: every refusal is `cadence_rejection`'s, which names the field."""
-
-    reestimate_every_days = forms.Field(required=False)
-
-    def clean_reestimate_every_days(self) -> int:
-        text = (self.cleaned_data["reestimate_every_days"] or "").strip()
-        days = None
-        if len(text) > 6:
-            # Longer than any cadence: judged by its form, never converted.
-            days = -1 if text.lstrip("+-").isdigit() else None
-        else:
-            with contextlib.suppress(ValueError):
-                days = int(text)
-        if days is None or not 0 <= days <= MAX_CADENCE_DAYS:
-            raise forms.ValidationError(cadence_rejection(text, days))
-        return days
-
-
-def cadence_rejection(text: str, days: int | None) -> str:
-    """Why a cadence was refused and what to enter instead, starting with the field's label
-    on the project page ("Re-estimate every"): the message is shown at the top of the page,
-    away from the field, so it has to say which field it means."""
-    # The value is quoted back only when short and plain: a right-to-left mark or a control
-    # character in a message would scramble the text around it.
-    shown = f"“{text}”" if len(text) <= 20 and text.isprintable() else "what was entered"
-    if not text:
-        problem = "no number of days was given"
-    elif days is None:
-        problem = f"{shown} is not a whole number of days"
-    else:
-        problem = f"{shown} is outside 0 to {MAX_CADENCE_DAYS} days"
-    return (
-        f"Re-estimate every: {problem}. Enter a whole number of days from 1 to "
-        f"{MAX_CADENCE_DAYS}, or 0 to turn scheduled re-estimates off."
-    )
-
-
-class TokenForm(forms.Form):
-    """A team's new API token: only its name, which says which pipeline uses it."""
-
-    name = forms.Field(required=False)
-
-    def clean_name(self) -> str:
-        name = (self.cleaned_data["name"] or "").strip()
-        max_length = ApiToken._meta.get_field("name").max_length
-        if not name or len(name) > max_length or not name.isprintable():
-            raise forms.ValidationError(
-                f"Name the token (1 to {max_length} printable characters), e.g. the pipeline "
-                "that uses it."
-            )
-        return name

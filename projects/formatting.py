@@ -1,0 +1,187 @@
+"""Numbers and dates as the pages write them, for the forms and the presenters alike.
+
+Two kinds of numbers: an input's exact value as a form shows it for editing (`number_text`:
+"500,000", "90"), and a result rounded the way people say it (`money`: "$412k"; `percent`:
+"62%"). Dates are one `date_text`: "3 Nov 2026", in the site's time zone.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from projects.engine.inputs import InputSpec
+
+# Inputs as a form shows them ------------------------------------------------------------------
+
+
+def decimal_text(number: Decimal, grouping: bool) -> str:
+    """A decimal without trailing zeros or exponent, e.g. 90, 4.5, 1,000,000."""
+    number = number.normalize()
+    if number == number.to_integral_value():
+        return f"{int(number):,}" if grouping else str(int(number))
+    return format(number, ",f" if grouping else "f")
+
+
+def as_decimal(value: int | float) -> Decimal:
+    # repr() gives the shortest text that round-trips, so 0.07 stays 0.07, not 0.0700000…
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def number_text(spec: InputSpec, value: Any) -> str:
+    """An engine number as the form shows it: percentages for shares, separators for amounts."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    number = as_decimal(value)
+    if spec.percent:
+        return decimal_text(number * 100, grouping=False)
+    return decimal_text(number, grouping=bool(spec.unit))
+
+
+def percent_text(value: int | float | str) -> str:
+    """An exact share in percent: 0.9 -> "90%", 0.075 -> "7.5%"."""
+    number = Decimal(value) if isinstance(value, str) else as_decimal(value)
+    return decimal_text(number * 100, grouping=True) + "%"
+
+
+_SINGULAR = {"people": "person"}
+
+
+def _per(period: str) -> str:
+    """ "hour" -> "an hour", "month" -> "a month"."""
+    return f"{'an' if period == 'hour' or period[:1] in 'aeiou' else 'a'} {period}"
+
+
+def _unit_words(unit: str, value: float) -> str:
+    quantity, _, period = unit.partition("/")
+    words = f"{quantity} {_per(period)}" if period else quantity
+    if value == 1:
+        first, _, rest = words.partition(" ")
+        first = _SINGULAR.get(first, first[:-1] if first.endswith("s") else first)
+        words = f"{first} {rest}".strip()
+    return words
+
+
+def input_value_text(spec: InputSpec, value: Any) -> str:
+    """One input's value as the form shows it, with its unit: "$500,000", "90%", "26 weeks"."""
+    if value is None:
+        return f"not set ({spec.null_means})" if spec.null_means else "not set"
+    if spec.kind == "bool":
+        return "yes" if value else "no"
+    if spec.kind == "choice":
+        return dict(spec.choices).get(value, str(value))
+    if spec.kind == "curve":
+        if not isinstance(value, list):
+            return str(value)
+        points = [
+            f"{point['examples']:,} examples → {score(point['score'])}"
+            for point in value
+            if isinstance(point, dict) and {"examples", "score"} <= set(point)
+        ]
+        if len(points) <= 4:
+            return "; ".join(points)
+        return f"{len(points)} measurements, {points[0]} … {points[-1]}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if spec.percent:
+        return f"{number_text(spec, value)}%"
+    if spec.unit.startswith("USD"):
+        amount = f"{value:,.2f}" if not float(value).is_integer() else f"{int(value):,}"
+        per = spec.unit.removeprefix("USD").removeprefix("/")
+        return f"${amount}" + (f" {_per(per)}" if per else "")
+    text = number_text(spec, value)
+    return f"{text} {_unit_words(spec.unit, value)}".strip()
+
+
+# Results, rounded the way people say them ------------------------------------------------------
+
+
+def percent(probability: float | None) -> str:
+    """A probability as a whole percentage; Monte Carlo never says 0% or 100%."""
+    if probability is None or not math.isfinite(probability):
+        return "–"
+    if probability < 0.005:
+        return "under 1%"
+    if probability > 0.995:
+        return "over 99%"
+    return f"{round(probability * 100)}%"
+
+
+def score(value: float | None) -> str:
+    """A score (accuracy, recall, precision) as a percentage, one decimal below 10%."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    shown = value * 100
+    return f"{shown:.1f}%" if shown < 10 else f"{round(shown)}%"
+
+
+def money(amount: float | None) -> str:
+    """USD rounded the way people say it: $850, $4,800, $412k, $1.3M, $25M, $2.1B."""
+    if amount is None or not math.isfinite(amount):
+        return "–"
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    if amount < 10_000:
+        return f"{sign}${amount:,.0f}"
+    if amount < 999_500:
+        return f"{sign}${amount / 1000:,.0f}k"
+    if amount < 9_950_000:
+        return f"{sign}${amount / 1e6:.1f}M"
+    if amount < 999_500_000:
+        return f"{sign}${amount / 1e6:,.0f}M"
+    return f"{sign}${amount / 1e9:,.1f}B"
+
+
+def weeks(value: float | None) -> str:
+    """Weeks, whole above 10 and to a half below: "23 weeks", "4.5 weeks", "1 week"."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    shown = round(value) if value >= 10 else round(value * 2) / 2
+    text = f"{shown:g}"
+    return f"{text} week" if shown == 1 else f"{text} weeks"
+
+
+def points_delta(delta: float | None) -> str:
+    """A change in probability in percentage points: "+12 points", "−3 points", "no change"."""
+    if delta is None or not math.isfinite(delta):
+        return "–"
+    points = round(delta * 100)
+    if points == 0:
+        return "no change"
+    return f"{'+' if points > 0 else '−'}{abs(points)} point{'s' if abs(points) != 1 else ''}"
+
+
+def money_delta(delta: float | None) -> str:
+    if delta is None or not math.isfinite(delta):
+        return "–"
+    if abs(delta) < 500:
+        return "no change"
+    return ("+" if delta > 0 else "") + money(delta)
+
+
+def weeks_delta(delta: float | None) -> str:
+    if delta is None or not math.isfinite(delta):
+        return "–"
+    if abs(delta) < 0.25:
+        return "no change"
+    return ("+" if delta > 0 else "−") + weeks(abs(delta))
+
+
+# Dates ----------------------------------------------------------------------------------------
+
+
+def date_text(moment: datetime | date | None, with_time: bool = False) -> str:
+    """A day as the pages write it, "3 Nov 2026"; a moment is first put in the site's time
+    zone, and `with_time` adds the time and zone: "3 Nov 2026, 14:05 CET"."""
+    if moment is None:
+        return "–"
+    if isinstance(moment, datetime):
+        moment = timezone.localtime(moment)
+    text = f"{moment.day} {moment:%b %Y}"
+    return f"{text}, {moment:%H:%M} {moment:%Z}" if with_time else text
