@@ -10,9 +10,9 @@ from django.utils import timezone
 from projects.engine.inputs import PROGRESS, PROGRESS_BY_KEY, InputError, normalise_progress
 from projects.forms.fields import (
     FieldRow,
+    add_engine_errors,
     allowed_text,
     field_for,
-    message_in_form_terms,
     upper_first,
 )
 from projects.models import CheckIn, Project
@@ -61,6 +61,14 @@ class CheckInForm(forms.Form):
             for spec in PROGRESS
         ]
 
+    def checkin(self) -> dict:
+        """The valid check-in as `checkins.record` takes it: its date, progress and note."""
+        return {
+            "date": self.cleaned_data["date"],
+            "progress": self.progress,
+            "note": self.cleaned_data["note"],
+        }
+
     def clean_date(self):
         day = self.cleaned_data["date"]
         problem = CheckIn.date_problem(day, self.project)
@@ -80,11 +88,7 @@ class CheckInForm(forms.Form):
         try:
             progress = normalise_progress(raw)
         except InputError as exc:
-            for key, message in exc.errors.items():
-                if key in PROGRESS_BY_KEY:
-                    self.add_error(key, message_in_form_terms(PROGRESS_BY_KEY[key], message))
-                else:
-                    self.add_error(None, f"{key}: {message}")
+            add_engine_errors(self, exc.errors, PROGRESS_BY_KEY)
         else:
             if not self.errors:
                 self.progress = progress

@@ -118,6 +118,20 @@ def message_in_form_terms(spec: InputSpec, message: str, line_numbers: list[int]
     return message[:1].upper() + message[1:]
 
 
+def add_engine_errors(
+    form: forms.Form, errors: dict[str, str], specs: dict[str, InputSpec]
+) -> None:
+    """The engine's messages (InputError.errors) beside their fields, in the form's terms; a key
+    that is none of the form's `specs` goes on top of the form."""
+    for key, message in errors.items():
+        spec = specs.get(key)
+        if spec is None:
+            form.add_error(None, f"{key}: {message}")
+            continue
+        lines = getattr(form.fields[key], "line_numbers", [])
+        form.add_error(key, message_in_form_terms(spec, message, lines))
+
+
 def _curve_message(spec: InputSpec, message: str, line_numbers: list[int]) -> str:
     if message.startswith(f"must be {spec.range_text()}"):
         count = re.search(r"got (\d+) points", message)

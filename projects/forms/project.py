@@ -10,6 +10,7 @@ from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, SECTIONS, InputError, 
 from projects.forms.fields import (
     FieldRow,
     YesNoField,
+    add_engine_errors,
     allowed_text,
     field_for,
     message_in_form_terms,
@@ -103,13 +104,7 @@ class ProjectForm(forms.Form):
         try:
             self.inputs = normalise(raw)
         except InputError as exc:
-            for key, message in exc.errors.items():
-                if key in INPUTS_BY_KEY:
-                    field = self.fields[key]
-                    lines = getattr(field, "line_numbers", [])
-                    self.add_error(key, message_in_form_terms(INPUTS_BY_KEY[key], message, lines))
-                else:
-                    self.add_error(None, f"{key}: {message}")
+            add_engine_errors(self, exc.errors, INPUTS_BY_KEY)
         return cleaned
 
     def _was_sent(self, spec: InputSpec) -> bool:

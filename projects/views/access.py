@@ -68,6 +68,14 @@ def project_for(request: HttpRequest, project_id: int) -> tuple[Project, Members
     return project, membership
 
 
+def editable_project(request: HttpRequest, project_id: int) -> Project:
+    """The project, for a user who may change it: 404 for anyone outside its team, 403 for its
+    viewers."""
+    project, membership = project_for(request, project_id)
+    require_editor(membership)
+    return project
+
+
 def require_editor(membership: Membership) -> None:
     if not membership.can_edit:
         raise PermissionDenied(
@@ -90,6 +98,14 @@ def limit_estimates(request: HttpRequest, team: Team, *, whatif: bool = False) -
     if wait and not whatif:
         messages.error(request, message)
     return wait, message
+
+
+def keep_private(response: HttpResponse) -> HttpResponse:
+    """A page reached through a secret link, or showing one: no cache keeps it, no search
+    engine lists it."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def too_many(response: HttpResponse, wait: int) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from projects import checkins, estimates
 from projects.forms import CadenceForm, CheckInForm
 from projects.models import CheckIn, Estimate, Project
-from projects.views.access import limit_estimates, project_for, require_editor, too_many
+from projects.views.access import editable_project, limit_estimates, too_many
 
 
 def _checkins_url(project: Project, checkin: CheckIn | None = None) -> str:
@@ -25,8 +25,7 @@ def _checkins_url(project: Project, checkin: CheckIn | None = None) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     if project.archived:
         messages.error(request, f"{project} is archived; restore it before checking in.")
         return redirect(project)
@@ -44,13 +43,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             wait, _ = limit_estimates(request, project.team)
     if request.method == "POST" and form.is_valid() and not wait:
-        checkin, estimate = checkins.record(
-            project,
-            date=form.cleaned_data["date"],
-            progress=form.progress,
-            note=form.cleaned_data["note"],
-            author=request.user,
-        )
+        checkin, estimate = checkins.record(project, **form.checkin(), author=request.user)
         if estimate is None:
             messages.success(request, "Check-in saved. Add the project's inputs to estimate it.")
         elif estimate.status == Estimate.Status.FAILED:
@@ -80,8 +73,7 @@ def checkin_create(request: HttpRequest, project_id: int) -> HttpResponse:
 def _editable_checkin(
     request: HttpRequest, project_id: int, checkin_id: int
 ) -> tuple[Project, CheckIn]:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     return project, get_object_or_404(CheckIn, pk=checkin_id, project=project)
 
 
@@ -101,13 +93,7 @@ def checkin_correct(request: HttpRequest, project_id: int, checkin_id: int) -> H
         wait, _ = limit_estimates(request, project.team)
     if request.method == "POST" and form.is_valid() and not wait:
         try:
-            corrected, estimate = checkins.correct(
-                checkin,
-                date=form.cleaned_data["date"],
-                progress=form.progress,
-                note=form.cleaned_data["note"],
-                author=request.user,
-            )
+            corrected, estimate = checkins.correct(checkin, **form.checkin(), author=request.user)
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect(_checkins_url(project))
@@ -150,8 +136,7 @@ def checkin_withdraw(request: HttpRequest, project_id: int, checkin_id: int) -> 
 @login_required
 @require_POST
 def project_cadence(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     form = CadenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["reestimate_every_days"][0])

@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from projects import history
+from projects.charts.history import history_figures
 from projects.converters import parse_id
+from projects.presenters.history import points, what_changed
 from projects.views.access import not_found, project_for
 
 
@@ -18,8 +19,8 @@ from projects.views.access import not_found, project_for
 @require_GET
 def project_history(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for(request, project_id)
-    points = history.points(project)
-    newest_first = list(reversed(points))
+    found = points(project)
+    newest_first = list(reversed(found))
     return render(
         request,
         "projects/history.html",
@@ -28,9 +29,9 @@ def project_history(request: HttpRequest, project_id: int) -> HttpResponse:
             "team": project.team,
             "membership": membership,
             "points": newest_first,
-            "figures": history.history_figures(points) if points else [],
-            "default_before": newest_first[1].estimate.pk if len(points) > 1 else None,
-            "default_after": newest_first[0].estimate.pk if points else None,
+            "figures": history_figures(found) if found else [],
+            "default_before": newest_first[1].estimate.pk if len(found) > 1 else None,
+            "default_after": newest_first[0].estimate.pk if found else None,
         },
     )
 
@@ -58,6 +59,6 @@ def compare_estimates(request: HttpRequest, project_id: int) -> HttpResponse:
             "project": project,
             "team": project.team,
             "membership": membership,
-            "comparison": history.compare(before, after),
+            "comparison": what_changed(before, after),
         },
     )

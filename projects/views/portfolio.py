@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from projects import presenters
 from projects.models import Estimate, Membership
+from projects.presenters.portfolio import portfolio_row
 from projects.views.access import SESSION_TEAM, chosen_membership
 
 
@@ -30,7 +30,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         if len(estimates) < 2:
             estimates.append(row)
     rows = [
-        presenters.portfolio_row(project, recent.get(project.pk, []))
+        portfolio_row(project, recent.get(project.pk, []))
         for project in team.projects.with_latest_status()
     ]
     return render(

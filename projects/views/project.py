@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects import estimates, presenters
+from projects import estimates
 from projects.engine.examples import STORIES, load
 from projects.forms import ProjectForm
 from projects.models import Estimate, Project
+from projects.presenters.project import save_conflict
 from projects.views.access import (
     chosen_membership,
+    editable_project,
     limit_estimates,
     not_found,
     project_for,
@@ -106,8 +108,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     latest = project.latest_revision()
     initial = {
         "name": project.name,
@@ -137,7 +138,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         # Someone saved while this form was open: show what they changed, keep what this user
         # typed, and let a second save make it the next revision.
         latest = project.latest_revision()
-        conflict = presenters.conflict(project, based_on, latest)
+        conflict = save_conflict(project, based_on, latest)
         data = request.POST.copy()
         data["based_on"] = str(latest.number)
         form = ProjectForm(data, inputs=inputs, initial=initial)
@@ -158,8 +159,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_archive(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     project.archived = not project.archived
     project.save(update_fields=["archived", "updated_at"])
     if project.archived:
@@ -172,8 +172,7 @@ def project_archive(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_estimate(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     revision = project.latest_revision()
     if revision is None:
         not_found()

@@ -10,10 +10,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from projects import estimates, formatting, presenters
-from projects.charts import figures_or_none
+from projects import estimates
+from projects.charts.report import figures_or_none
+from projects.formatting import date_text
 from projects.forms import ShareForm, WhatIfForm
 from projects.models import Estimate, Membership, Project, Revision
+from projects.presenters.project import revision_history, share_rows, tracking_panel
+from projects.presenters.report import report_or_failure
 from projects.views.access import not_found, project_for
 
 
@@ -84,7 +87,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         shown = estimate if estimate and estimate.status == Estimate.Status.DONE else None
     if request.htmx:
         return status_box(request, project, membership, estimate, shown)
-    report, failure = presenters.report_or_failure(shown)
+    report, failure = report_or_failure(shown)
     context = {
         "project": project,
         "team": project.team,
@@ -93,7 +96,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "shown": shown,
         "viewed": viewed,
         "is_latest": is_latest,
-        "viewed_date": formatting.date_text(viewed.created_at) if viewed else "",
+        "viewed_date": date_text(viewed.created_at) if viewed else "",
         "stalled": estimate is not None and estimate.is_stalled(timezone.now()),
         "report": report,
         "report_error": f"This estimate's result could not be shown ({failure}). "
@@ -101,15 +104,15 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         if failure
         else "",
         "charts": figures_or_none(shown.result if report else None),
-        "history": presenters.revision_history(project, revisions),
-        "tracking": presenters.tracking_panel(project),
+        "history": revision_history(project, revisions),
+        "tracking": tracking_panel(project),
     }
     if is_latest and report and shown.revision_id == latest.pk:
         # The what-if panel, on a report of the latest revision.
         context["whatif_form"] = WhatIfForm(base_inputs=latest.inputs)
         context["whatif_revision"] = latest
     if membership.can_edit:
-        context["share_links"] = presenters.share_rows(project, request.build_absolute_uri)
+        context["share_links"] = share_rows(project, request.build_absolute_uri)
         context["share_form"] = ShareForm()
     response = render(request, "projects/report.html", context)
     patch_vary_headers(response, ["HX-Request"])

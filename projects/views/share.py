@@ -10,25 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from projects import formatting, presenters
-from projects.charts import figures_or_none
+from projects.charts.report import figures_or_none
+from projects.formatting import date_text
 from projects.forms import ShareForm
 from projects.models import ShareLink
-from projects.views.access import project_for, require_editor
-
-
-def _no_index(response: HttpResponse) -> HttpResponse:
-    """The link is a secret: no cache keeps the page, no search engine lists it."""
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "private, no-store"
-    return response
+from projects.presenters.report import report_or_failure
+from projects.views.access import editable_project, keep_private
 
 
 @login_required
 @require_POST
 def share_create(request: HttpRequest, project_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     form = ShareForm(request.POST)
     if not form.is_valid():
         # The form again, with each message beside its field and what was typed kept.
@@ -56,8 +49,7 @@ def share_create(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, project_id: int, link_id: int) -> HttpResponse:
-    project, membership = project_for(request, project_id)
-    require_editor(membership)
+    project = editable_project(request, project_id)
     link = get_object_or_404(ShareLink, pk=link_id, project=project)
     if link.revoke():
         messages.success(request, "Revoked the link: it no longer opens the report.")
@@ -70,17 +62,17 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     link = ShareLink.for_token(token)
     if link is None:
         response = render(request, "projects/shared_gone.html", {"reason": "unknown"}, status=404)
-        return _no_index(response)
+        return keep_private(response)
     if not link.is_active(timezone.now()):
         context = {
             "reason": "revoked" if link.revoked_at else "expired",
-            "when": formatting.date_text(link.revoked_at or link.expires_at),
+            "when": date_text(link.revoked_at or link.expires_at),
         }
         response = render(request, "projects/shared_gone.html", context, status=410)
-        return _no_index(response)
+        return keep_private(response)
     project = link.project
     shown = project.shown_estimate()
-    report, failure = presenters.report_or_failure(shown)
+    report, failure = report_or_failure(shown)
     context = {
         "project": project,
         "report": report,
@@ -90,7 +82,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         "charts": figures_or_none(shown.result if report else None),
         "shown": shown,
         "revision_number": shown.revision.number if shown else None,
-        "estimated": formatting.date_text(shown.finished_at, with_time=True) if shown else "",
-        "expires": formatting.date_text(link.expires_at) if link.expires_at else "",
+        "estimated": date_text(shown.finished_at, with_time=True) if shown else "",
+        "expires": date_text(link.expires_at) if link.expires_at else "",
     }
-    return _no_index(render(request, "projects/shared.html", context))
+    return keep_private(render(request, "projects/shared.html", context))

@@ -17,22 +17,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from projects import formatting, presenters
+from projects.formatting import date_text
 from projects.forms import InviteForm, TeamForm, TokenForm
 from projects.models import ApiToken, Invitation, Membership, Team, TeamNeedsAnOwner
+from projects.presenters.teams import invitation_rows
 from projects.views.access import (
     SESSION_TEAM,
+    keep_private,
     membership_for,
     not_found,
     require_owner,
 )
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """A page showing a secret (a link, a token): no cache keeps it, no search engine lists it."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+def _owned(request: HttpRequest, team_id: int, model, object_id: int, action: str):
+    """(team, its object of `model` with `object_id`) for one of the team's owners; `action`
+    completes "Only a team owner can …" for anyone else."""
+    membership = membership_for(request, team_id)
+    require_owner(membership, action)
+    return membership.team, get_object_or_404(model, pk=object_id, team=membership.team)
 
 
 @login_required
@@ -69,7 +72,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
                     "invitation": invitation,
                     "role": invitation.get_role_display().lower(),
                     "link": request.build_absolute_uri(reverse("invitation", args=[token])),
-                    "expires": formatting.date_text(invitation.expires_at, with_time=True),
+                    "expires": date_text(invitation.expires_at, with_time=True),
                 },
             )
             response["Cache-Control"] = "private, no-store"
@@ -84,7 +87,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             "owners": team.memberships.filter(role=Membership.Role.OWNER).count(),
             "form": form,
             "roles": Membership.Role.choices,
-            "invitations": presenters.invitation_rows(team) if membership.can_manage else [],
+            "invitations": invitation_rows(team) if membership.can_manage else [],
         },
     )
 
@@ -155,12 +158,10 @@ def team_leave(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
     """An owner withdraws an invitation that has not been accepted yet."""
-    membership = membership_for(request, team_id)
-    require_owner(membership, "revoke invitations")
-    invitation = get_object_or_404(Invitation, pk=invitation_id, team=membership.team)
+    team, invitation = _owned(request, team_id, Invitation, invitation_id, "revoke invitations")
     if invitation.revoke():
         messages.success(request, f"Revoked the invitation of {invitation.invitee}.")
-    return redirect(membership.team)
+    return redirect(team)
 
 
 @require_http_methods(["GET", "POST"])
@@ -169,7 +170,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.for_token(token)
     if invitation is None:
         page = render(request, "teams/invitation.html", {"state": "unknown"}, status=404)
-        return _private(page)
+        return keep_private(page)
     context = {
         "invitation": invitation,
         "team": None,  # not the visitor's team yet: the menu does not link to it
@@ -185,15 +186,15 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
             state, when = "revoked", invitation.revoked_at
         else:
             state, when = "expired", invitation.expires_at
-        context.update(state=state, when=formatting.date_text(when))
-        return _private(render(request, "teams/invitation.html", context, status=410))
+        context.update(state=state, when=date_text(when))
+        return keep_private(render(request, "teams/invitation.html", context, status=410))
     user = request.user
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not invitation.is_for(user):
             context["state"] = "not_for_you"
-            return _private(render(request, "teams/invitation.html", context, status=403))
+            return keep_private(render(request, "teams/invitation.html", context, status=403))
         membership = invitation.accept(user)
         if membership is None:
             return redirect("invitation", token=token)
@@ -208,7 +209,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         context["state"] = "not_for_you"
     else:
         context["state"] = "pending"
-    return _private(render(request, "teams/invitation.html", context))
+    return keep_private(render(request, "teams/invitation.html", context))
 
 
 @login_required
@@ -234,9 +235,7 @@ def token_create(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, team_id: int, token_id: int) -> HttpResponse:
-    membership = membership_for(request, team_id)
-    require_owner(membership, "create and revoke API tokens")
-    token = get_object_or_404(ApiToken, pk=token_id, team=membership.team)
+    team, token = _owned(request, team_id, ApiToken, token_id, "create and revoke API tokens")
     if token.revoke():
         messages.success(request, f"Revoked the token {token.name} ({token.prefix}…).")
-    return redirect(membership.team)
+    return redirect(team)

@@ -18,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects import estimates, whatif
-from projects.charts import whatif_figures
+from projects.charts.report import whatif_figures
 from projects.forms import WhatIfForm
 from projects.models import Membership, Project
 from projects.views.access import (

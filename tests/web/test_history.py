@@ -9,9 +9,12 @@ import json
 import pytest
 from django.urls import reverse
 
-from projects import checkins, estimates, history
+from projects import checkins, estimates, vocabulary
+from projects.charts.history import MAX_TICKS, history_figures, time_axis
 from projects.engine import normalise
 from projects.engine.inputs import PROGRESS
+from projects.presenters.history import points as points_of
+from projects.presenters.history import what_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +37,7 @@ def evolved(project, owner):
 def test_points_are_oldest_first_and_link_to_their_cause(evolved):
     project, (first, second, third), checkin = evolved
 
-    points = history.points(project)
+    points = points_of(project)
 
     assert [point.estimate for point in points] == [first, second, third]
     assert [point.number for point in points] == [1, 2, 3]
@@ -47,11 +50,13 @@ def test_points_are_oldest_first_and_link_to_their_cause(evolved):
 
 def test_the_figures_follow_every_estimate_and_link_their_ticks(evolved):
     project, found, checkin = evolved
-    points = history.points(project)
+    points = points_of(project)
 
-    chances, cost, weeks, metric = history.history_figures(points)
+    chances, cost, weeks, metric = history_figures(points)
 
-    assert [trace["name"] for trace in chances["data"]] == [label for _, label in history.CHANCES]
+    assert [trace["name"] for trace in chances["data"]] == [
+        chance.long_label("accuracy") for chance in vocabulary.CHANCES
+    ]
     all_three = chances["data"][-1]
     assert all_three["y"] == [round(e.result["probability"]["all_targets"] * 100, 1) for e in found]
     assert cost["data"][0]["y"] == [e.result["cost_usd"]["p50"] for e in found]
@@ -66,9 +71,9 @@ def test_the_figures_follow_every_estimate_and_link_their_ticks(evolved):
 
 def test_every_point_carries_the_link_to_its_cause(evolved):
     project, found, checkin = evolved
-    points = history.points(project)
+    points = points_of(project)
 
-    for figure in history.history_figures(points):
+    for figure in history_figures(points):
         for trace in figure["data"]:
             links = [entry["link"] for entry in trace["customdata"]]
             assert links == [point.cause_url for point in points]
@@ -81,8 +86,8 @@ def test_the_time_axis_labels_at_most_ten_ticks_and_always_the_latest():
         def __init__(self, number):
             self.number, self.cause_url = number, f"/x/{number}"
 
-    axis = history._time_axis([Fake(n) for n in range(1, 53)])
-    assert len(axis["tickvals"]) <= history.MAX_TICKS + 1
+    axis = time_axis([Fake(n) for n in range(1, 53)])
+    assert len(axis["tickvals"]) <= MAX_TICKS + 1
     assert axis["tickvals"][0] == 1 and axis["tickvals"][-1] == 52
 
 
@@ -125,7 +130,7 @@ def test_the_comparison_says_what_changed_and_how_the_outlook_moved(client, evol
 def test_the_comparison_lists_checkin_figures_and_risks_that_came_and_went(evolved):
     project, (first, second, third), _ = evolved
 
-    comparison = history.compare(second, third)
+    comparison = what_changed(second, third)
 
     progress = {change.label: change.new for change in comparison.progress_changes}
     assert progress["Money spent to date"] == "$90,000"

@@ -134,8 +134,13 @@ def test_the_whatif_shows_each_change_with_an_arrow_and_the_difference(client, o
     weeks = next(row for row in rows if row.label == "Median weeks to production")
     assert weeks.arrow == "↓" and weeks.tone == "good" and weeks.change.startswith("−")
     deadline = next(row for row in rows if "deadline" in row.label)
-    assert deadline.saved == f"{round(saved['probability']['by_deadline'] * 100)}%"
+    assert deadline.before == f"{round(saved['probability']['by_deadline'] * 100)}%"
     assert deadline.arrow == "↑" and deadline.change.startswith("+")
+    # The table shows each row's figures: the saved estimate's, then the what-if's.
+    assert (
+        f'<th scope="row">{deadline.label}</th><td class="num">{deadline.before}</td>'
+        f'<td class="num strong">{deadline.after}</td>'
+    ) in response.content.decode()
 
 
 def test_unchanged_values_reproduce_the_saved_estimate(client, owner, project):
