@@ -201,23 +201,23 @@ def estimate(
 
 
 def _stats(values: np.ndarray) -> tuple[dict[str, float], list[float]]:
-    n = values.size
-    spread = 0.5 / np.sqrt(n)
+    count = values.size
+    spread = 0.5 / np.sqrt(count)
     wanted = np.array(STAT_QUANTILES + (0.5 - spread, 0.5 + spread) + CURVE_QUANTILES)
-    q = _quantiles(np.sort(values), wanted)
-    q6 = q[: len(STAT_QUANTILES)]
+    quantiles = _quantiles(np.sort(values), wanted)
+    percentiles = quantiles[: len(STAT_QUANTILES)]
     stats = {
         "mean": float(values.mean()),
-        "p5": float(q6[0]),
-        "p10": float(q6[1]),
-        "p50": float(q6[2]),
-        "p80": float(q6[3]),
-        "p90": float(q6[4]),
-        "p95": float(q6[5]),
+        "p5": float(percentiles[0]),
+        "p10": float(percentiles[1]),
+        "p50": float(percentiles[2]),
+        "p80": float(percentiles[3]),
+        "p90": float(percentiles[4]),
+        "p95": float(percentiles[5]),
         # Standard error of the median from the order statistics one standard error away.
-        "mc_error": float(max(q[7] - q[6], 0.0) / 2.0),
+        "mc_error": float(max(quantiles[7] - quantiles[6], 0.0) / 2.0),
     }
-    return stats, [float(v) for v in q[8:]]
+    return stats, [float(value) for value in quantiles[8:]]
 
 
 def _quantiles(ordered: np.ndarray, wanted: np.ndarray) -> np.ndarray:

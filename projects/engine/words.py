@@ -122,16 +122,16 @@ def points(share: float) -> str:
 
 def chance(probability: float) -> str:
     """'1 in 4', '4 in 5', 'less than 1 in 100', 'almost certain'."""
-    p = float(probability)
-    if p >= 0.995:
+    probability = float(probability)
+    if probability >= 0.995:
         return "more than 99 in 100"
-    if p < 0.01:
+    if probability < 0.01:
         return "less than 1 in 100"
     for denominator in CHANCE_DENOMINATORS:
-        numerator = round(p * denominator)
-        if 1 <= numerator < denominator and abs(numerator / denominator - p) <= 0.025:
+        numerator = round(probability * denominator)
+        if 1 <= numerator < denominator and abs(numerator / denominator - probability) <= 0.025:
             return f"{numerator} in {denominator}"
-    return f"{round(p * 100)} in 100"
+    return f"{round(probability * 100)} in 100"
 
 
 def chance_of(probability: float) -> str:
