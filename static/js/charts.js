@@ -1,5 +1,5 @@
 /* Riskboard's one chart script: draws every Plotly figure on the page from its json_script data,
-   on load and again after each htmx swap. Figures are built in projects/charts.py. */
+   on load and again after each htmx swap. Figures are built in projects/charts/. */
 (function () {
   "use strict";
 
