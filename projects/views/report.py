@@ -20,7 +20,9 @@ from projects.presenters.report import report_or_failure
 from projects.views.access import not_found, project_for
 
 
-def followed_estimate(project: Project, viewed: Revision | None, latest: Revision | None):
+def _followed_estimate(
+    project: Project, viewed: Revision | None, latest: Revision | None
+) -> Estimate | None:
     """The estimate the page follows for the revision `viewed`, moved on if it can be (an orphan
     resumed, a waiting one run): its newest, or while the latest revision has none yet, the
     project's pending one, after which the latest revision is estimated."""
@@ -36,7 +38,7 @@ def followed_estimate(project: Project, viewed: Revision | None, latest: Revisio
     return estimate
 
 
-def status_box(
+def _status_box(
     request: HttpRequest,
     project: Project,
     membership: Membership,
@@ -79,14 +81,14 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         if viewed is None:
             not_found()
     is_latest = viewed == latest
-    estimate = followed_estimate(project, viewed, latest)
+    estimate = _followed_estimate(project, viewed, latest)
     if is_latest:
         shown = project.shown_estimate()
     else:
         # An earlier revision's report shows its own estimate, or none.
         shown = estimate if estimate and estimate.status == Estimate.Status.DONE else None
     if request.htmx:
-        return status_box(request, project, membership, estimate, shown)
+        return _status_box(request, project, membership, estimate, shown)
     report, failure = report_or_failure(shown)
     context = {
         "project": project,
@@ -125,6 +127,6 @@ def estimate_status(request: HttpRequest, project_id: int, estimate_id: int) -> 
     """The status poll of a queued or running estimate (htmx asks every 2 seconds)."""
     project, membership = project_for(request, project_id)
     estimate = get_object_or_404(project.estimates.select_related("revision"), pk=estimate_id)
-    return status_box(
+    return _status_box(
         request, project, membership, estimates.advance(estimate), project.shown_estimate()
     )
