@@ -1,6 +1,6 @@
 """The report in a real Chromium: charts drawn, the live what-if, a share link opened with no login,
 printing to A4 and Letter, and no error in the browser console. Saves the screenshots in
-docs/screenshots/ (report.png is the README's picture).
+docs/screenshots/ when SAVE_SCREENSHOTS=1 (report.png is the README's picture).
 
 As in test_browser.py, the database is prepared before Playwright starts and checked after it
 closes: Django refuses database work while Playwright's event loop runs.
@@ -8,6 +8,7 @@ closes: Django refuses database work while Playwright's event loop runs.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from projects.engine.examples import load
 from projects.estimates import queue_estimate
 from projects.models import Membership, Project, ShareLink, Team
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The pictures go to docs/screenshots/ only when asked (SAVE_SCREENSHOTS=1), so that an ordinary
+# run leaves the working tree clean; otherwise to the test's own temporary folder.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 REPORT_CHARTS = (
     "cost",
     "duration",
@@ -66,11 +69,13 @@ def _wait_for_charts(page, prefix: str, keys) -> None:
 
 
 def test_report_whatif_share_and_print(live_server, chromium, churn_project, tmp_path):
+    save_pictures = os.environ.get("SAVE_SCREENSHOTS", "").lower() in ("1", "true", "yes")
+    pictures = DOCS_SCREENSHOTS if save_pictures else tmp_path
     from playwright.sync_api import expect, sync_playwright
 
     project_url = live_server.url + churn_project.get_absolute_url()
     errors: list[str] = []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pictures.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = chromium(playwright)
         owner = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -94,7 +99,7 @@ def test_report_whatif_share_and_print(live_server, chromium, churn_project, tmp
             "document.querySelector('.report-charts').getBoundingClientRect().bottom + scrollY"
         )
         page.screenshot(
-            path=SCREENSHOTS / "report.png",
+            path=pictures / "report.png",
             full_page=True,
             clip={"x": 0, "y": 0, "width": 1280, "height": int(charts_bottom) + 24},
         )
@@ -133,7 +138,7 @@ def test_report_whatif_share_and_print(live_server, chromium, churn_project, tmp
         expect(page.locator("#whatif-result")).to_contain_text(
             "Experienced ML engineers 1 person → 2 people"
         )
-        panel.screenshot(path=SCREENSHOTS / "whatif.png")
+        panel.screenshot(path=pictures / "whatif.png")
 
         # A bad value gets the engine's message beside the field, and the page keeps working.
         page.get_by_role("textbox", name="Open positions", exact=True).fill("-1")
@@ -177,7 +182,7 @@ def test_report_whatif_share_and_print(live_server, chromium, churn_project, tmp
         for hidden in ("Log out", "Edit inputs", "What if", "Customer analytics", "olivia"):
             expect(shared.get_by_text(hidden)).to_have_count(0)
         expect(shared.locator("#whatif")).to_have_count(0)
-        shared.screenshot(path=SCREENSHOTS / "shared.png")
+        shared.screenshot(path=pictures / "shared.png")
 
         # Printing: controls hidden, every chart within the paper's width.
         shared.emulate_media(media="print")
