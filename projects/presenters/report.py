@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from projects import vocabulary
+from projects.engine.inputs import INPUTS_BY_KEY
 from projects.formatting import money, money_delta, percent, points_delta, score, weeks, weeks_delta
 from projects.models import Estimate
 
@@ -38,6 +39,15 @@ class Outcome:
     high: str
     chance: str
     tone: str
+    note: str = ""  # a line under the label: what the row measures
+
+
+@dataclass
+class InputWarning:
+    """An input the engine accepted but that looks wrong (the result's `warnings`)."""
+
+    label: str  # the form's label of the input
+    message: str
 
 
 @dataclass
@@ -82,6 +92,10 @@ class Report:
     driver_groups: list[DriverGroup]
     levers: list[Lever]
     details: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    # One line each on the words the page uses that a manager may not know.
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    promise: str = ""  # "69% accuracy", the target met in 4 scenarios in 5, when below the target
 
 
 def chance_bar(label: str, probability: float | None) -> ChanceBar:
@@ -100,7 +114,9 @@ def report(result: dict) -> Report:
     inputs = result.get("inputs", {})
     probability = result["probability"]
     metric = vocabulary.metric_name(inputs)
-    stats = vocabulary.metric_stats(result, metric)
+    key = vocabulary.metric_key(inputs)
+    stats = vocabulary.metric_stats(result)
+    target = vocabulary.target_value(result)
     chances = [
         chance_bar(chance.long_label(metric), probability.get(chance.key))
         for chance in vocabulary.CHANCES
@@ -108,25 +124,30 @@ def report(result: dict) -> Report:
     outcomes = [
         _outcome(
             "Cost",
-            inputs.get("budget_usd"),
+            money(inputs.get("budget_usd")),
             result["cost_usd"],
             money,
             probability.get("within_budget"),
         ),
         _outcome(
             "Weeks to production",
-            inputs.get("deadline_weeks"),
+            weeks(inputs.get("deadline_weeks")),
             result["duration_weeks"],
             weeks,
             probability.get("by_deadline"),
         ),
         _outcome(
             f"Production {metric}",
-            inputs.get("target_value"),
+            # The target gets the digits it needs beside the most likely value (99.9% vs 99.95%).
+            score(target, against=stats.get("p50")),
             stats,
-            score,
+            # Enough digits to differ from the target: 99.8% against 99.9%, not 100% and 100%.
+            lambda value: score(value, against=target),
             probability.get("meets_target"),
+            note=f"{vocabulary.METRIC_MEANINGS[key][:1].upper()}"
+            f"{vocabulary.METRIC_MEANINGS[key][1:]}, on real traffic at launch.",
         ),
+        *_other_side(result, key),
     ]
     risks = [
         Risk(
@@ -163,20 +184,93 @@ def report(result: dict) -> Report:
         driver_groups=driver_groups,
         levers=levers,
         details=details,
+        warnings=[
+            InputWarning(_input_label(item.get("field", "")), str(item.get("message", "")))
+            for item in result.get("warnings") or []
+            if isinstance(item, dict)
+        ],
+        glossary=[("Balanced accuracy", vocabulary.BALANCED_ACCURACY_MEANING + ".")],
+        promise=_promise(result, metric, target),
     )
 
 
-def _outcome(label: str, target, stats: dict, shown, probability: float | None) -> Outcome:
-    """An outcome beside its target: `stats` are its p10, p50 and p90, written by `shown`, and
-    `probability` the chance of meeting the target."""
+# The other side of the trade-off: where the target is one metric, the operating threshold also
+# sets the others, and a target met by flagging everything is no success.
+OTHER_SIDE = {
+    "recall": ("precision",),
+    "precision": ("recall",),
+    "f1": ("recall", "precision"),
+    "pr_auc": ("recall", "precision"),
+    "accuracy": ("recall", "precision"),
+}
+# With positives at least this common, accuracy is read on its own (as the summary does).
+RARE_POSITIVES = 0.2
+
+
+def _other_side(result: dict, key: str) -> list[Outcome]:
+    """Recall and precision at the operating threshold, as the engine reports them, beside a
+    target on another metric (for accuracy only when positives are rare)."""
+    inputs = result.get("inputs") or {}
+    prevalence = inputs.get("production_positive_fraction") or inputs.get("positive_fraction")
+    rare = isinstance(prevalence, int | float) and prevalence < RARE_POSITIVES
+    if key == "accuracy" and not rare:
+        return []
+    threshold = {
+        "recall": "at the threshold that reaches the recall target",
+        "precision": "at the threshold that reaches the precision target",
+        "f1": "at the threshold with the best F1",
+        "pr_auc": "at the threshold with the best F1",
+        "accuracy": "at the threshold with the best accuracy",
+    }[key]
+    rows = []
+    for other in OTHER_SIDE[key]:
+        stats = result.get(f"production_{other}")
+        if not stats:
+            continue
+        meaning = vocabulary.METRIC_MEANINGS[other]
+        rows.append(
+            Outcome(
+                label=f"Production {other}",
+                target="",
+                low=score(stats.get("p10")),
+                middle=score(stats.get("p50")),
+                high=score(stats.get("p90")),
+                chance="",
+                tone="none",
+                note=f"{meaning[:1].upper()}{meaning[1:]}, {threshold}.",
+            )
+        )
+    return rows
+
+
+def _promise(result: dict, metric: str, target: float | None) -> str:
+    """The target the engine says can be promised (met in 4 scenarios in 5), when it is below
+    the one asked; empty when the target is already that safe or there is none to promise."""
+    value = result.get("promisable_target")
+    if not isinstance(value, int | float) or target is None or value >= target:
+        return ""
+    return f"{score(value, against=target)} {metric}"
+
+
+def _input_label(key: str) -> str:
+    spec = INPUTS_BY_KEY.get(key)
+    return spec.label if spec else key.replace("_", " ").capitalize()
+
+
+def _outcome(
+    label: str, target: str, stats: dict, shown, probability: float | None, note: str = ""
+) -> Outcome:
+    """An outcome beside its target (as text): `stats` are its p10, p50 and p90, written by
+    `shown`, and `probability` the chance of meeting the target."""
     return Outcome(
         label=label,
-        target=shown(target),
+        target=target,
         low=shown(stats.get("p10")),
         middle=shown(stats.get("p50")),
         high=shown(stats.get("p90")),
         chance=percent(probability),
         tone=vocabulary.chance_tone(probability),
+        note=note,
     )
 
 
