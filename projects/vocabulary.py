@@ -9,6 +9,7 @@ reports is one line here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -102,6 +103,22 @@ def target_value(result: dict) -> float | None:
     """The quality target of a result's inputs, when it is a number."""
     value = (result.get("inputs") or {}).get("target_value")
     return _number(value)
+
+
+# The engine writes pilot scores as shares ("falls from 0.8 to 0.75"); the pages as percentages.
+_PILOT_SCORES = re.compile(r"the score falls from (\d*\.?\d+) to (\d*\.?\d+)")
+
+
+def warning_text(field: str, message: str) -> str:
+    """An engine warning (`result["warnings"]`) in the pages' terms: pilot scores in percent."""
+    if field != "pilot_curve":
+        return message
+
+    def in_percent(match: re.Match) -> str:
+        low, high = (formatting.percent_text(match.group(n)) for n in (1, 2))
+        return f"the score falls from {low} to {high}"
+
+    return _PILOT_SCORES.sub(in_percent, message)
 
 
 def chance_tone(probability: float | None) -> str:

@@ -185,7 +185,10 @@ def report(result: dict) -> Report:
         levers=levers,
         details=details,
         warnings=[
-            InputWarning(_input_label(item.get("field", "")), str(item.get("message", "")))
+            InputWarning(
+                _input_label(item.get("field", "")),
+                vocabulary.warning_text(str(item.get("field", "")), str(item.get("message", ""))),
+            )
             for item in result.get("warnings") or []
             if isinstance(item, dict)
         ],
