@@ -42,9 +42,19 @@ METRIC_MEANINGS = {
     "ranking cases at random scores the share of positives",
 }
 BALANCED_ACCURACY_MEANING = (
-    "balanced accuracy is the average of the share of positive cases and the share of negative "
-    "cases the model gets right, so guessing scores 50% however rare the positives are"
+    "the average of the share of positive cases and the share of negative cases the model gets "
+    "right, so guessing scores 50% however rare the positives are"
 )
+
+
+def metric_meaning(key: str, inputs: dict | None = None) -> str:
+    """One line on what the metric keyed `key` measures, with the positive case named as the
+    project names it ("the share of fraud cases the model catches")."""
+    meaning = METRIC_MEANINGS.get(key, METRIC_MEANINGS["accuracy"])
+    name = (inputs or {}).get("positive_class")
+    if isinstance(name, str) and name.strip():
+        meaning = meaning.replace("positive cases", f"{name.strip()} cases")
+    return meaning
 
 
 @dataclass(frozen=True)

@@ -178,11 +178,12 @@ def test_versus_production(result: dict) -> dict:
     alt += f" ({abs(round(gap))} points {direction} at launch than on the test set)."
     if target is not None:
         alt += f" The target is {score(target, against=launch['p50'])}."
-    alt += f" In short, {vocabulary.BALANCED_ACCURACY_MEANING}."
+    alt += f" Balanced accuracy is {vocabulary.BALANCED_ACCURACY_MEANING}."
     note = (
         f"Most likely score, with 8 in 10 scenarios within the whiskers: balanced accuracy on "
         f"the team's test set, then {metric} in production at launch and averaged over the "
-        f"first 12 months. Balanced accuracy: {vocabulary.BALANCED_ACCURACY_MEANING}."
+        "first 12 months. Balanced accuracy averages the share of positive and of negative cases "
+        "answered right: guessing scores 50%."
     )
     return base.figure("test-vs-production", title, alt, data, layout, note)
 

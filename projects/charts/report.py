@@ -103,10 +103,9 @@ def levers(result: dict) -> dict | None:
     # What each lever costs or saves, under its name: a lever that raises the chances by
     # spending money or weeks says so where it is ranked (labeling production data, say).
     prices = [_price(row.get("delta") or {}) for row in rows]
-    ticks = [
-        f"{name}<br><span style='font-size:11px;color:{MUTED}'>{price}</span>"
-        for name, price in zip(names, prices, strict=True)
-    ]
+    # Plain text on two lines: Plotly's styled <span> would be an inline style, which the
+    # site's Content-Security-Policy refuses.
+    ticks = [f"{name}<br>{price}" for name, price in zip(names, prices, strict=True)]
     # All three first: the bar the levers are ranked by.
     chances = sorted(vocabulary.CHANCES, key=lambda chance: chance.key != vocabulary.ALL_TARGETS)
     series = [

@@ -144,8 +144,8 @@ def report(result: dict) -> Report:
             # Enough digits to differ from the target: 99.8% against 99.9%, not 100% and 100%.
             lambda value: score(value, against=target),
             probability.get("meets_target"),
-            note=f"{vocabulary.METRIC_MEANINGS[key][:1].upper()}"
-            f"{vocabulary.METRIC_MEANINGS[key][1:]}, on real traffic at launch.",
+            note=_first_upper(vocabulary.metric_meaning(key, inputs))
+            + ", on real traffic at launch.",
         ),
         *_other_side(result, key),
     ]
@@ -176,23 +176,29 @@ def report(result: dict) -> Report:
         ("Random seed", str(result.get("seed", "–"))),
         ("Engine version", str(result.get("engine_version", "–"))),
     ]
+    warnings = [
+        InputWarning(
+            _input_label(item.get("field", "")),
+            vocabulary.warning_text(str(item.get("field", "")), str(item.get("message", ""))),
+        )
+        for item in result.get("warnings") or []
+        if isinstance(item, dict)
+    ]
+    # The engine writes a trivial target's warning into the summary too; the page shows it
+    # once, in the box of inputs to check right under the summary.
+    warned = {
+        str(item.get("message")) for item in result.get("warnings") or [] if isinstance(item, dict)
+    }
     return Report(
-        summary=list(result.get("summary", [])),
+        summary=[sentence for sentence in result.get("summary", []) if sentence not in warned],
         chances=chances,
         outcomes=outcomes,
         risks=risks,
         driver_groups=driver_groups,
         levers=levers,
         details=details,
-        warnings=[
-            InputWarning(
-                _input_label(item.get("field", "")),
-                vocabulary.warning_text(str(item.get("field", "")), str(item.get("message", ""))),
-            )
-            for item in result.get("warnings") or []
-            if isinstance(item, dict)
-        ],
-        glossary=[("Balanced accuracy", vocabulary.BALANCED_ACCURACY_MEANING + ".")],
+        warnings=warnings,
+        glossary=[("Balanced accuracy", _first_upper(vocabulary.BALANCED_ACCURACY_MEANING) + ".")],
         promise=_promise(result, metric, target),
     )
 
@@ -230,7 +236,7 @@ def _other_side(result: dict, key: str) -> list[Outcome]:
         stats = result.get(f"production_{other}")
         if not stats:
             continue
-        meaning = vocabulary.METRIC_MEANINGS[other]
+        meaning = _first_upper(vocabulary.metric_meaning(other, inputs))
         rows.append(
             Outcome(
                 label=f"Production {other}",
@@ -240,7 +246,7 @@ def _other_side(result: dict, key: str) -> list[Outcome]:
                 high=score(stats.get("p90")),
                 chance="",
                 tone="none",
-                note=f"{meaning[:1].upper()}{meaning[1:]}, {threshold}.",
+                note=f"{meaning}, {threshold}.",
             )
         )
     return rows
@@ -253,6 +259,10 @@ def _promise(result: dict, metric: str, target: float | None) -> str:
     if not isinstance(value, int | float) or target is None or value >= target:
         return ""
     return f"{score(value, against=target)} {metric}"
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _input_label(key: str) -> str:

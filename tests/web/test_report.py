@@ -128,8 +128,14 @@ def test_the_fraud_story_keeps_its_digits_and_warns_of_its_trivial_target(
     assert "Inputs to check" in text
     assert "Target value in production:" in text
     assert 'Always answering "not fraud" already scores 99.9% accuracy' in text
-    assert "Balanced accuracy: balanced accuracy is the average" in text
-    assert "at the threshold with the best accuracy" in text
+    assert "Balanced accuracy: The average of the share of positive cases" in text
+    assert "The share of fraud cases the model catches, at the threshold with the best" in text
+    # Said once, in the box under the summary, not in the summary as well.
+    assert text.split("Risk register")[0].count('Always answering "not fraud"') == 1
+    assert report.summary == [
+        sentence for sentence in project.shown_estimate().result["summary"]
+        if not sentence.startswith("Always answering")
+    ]  # fmt: skip
 
 
 def test_a_target_out_of_reach_shows_the_one_you_can_promise(client, make_project, team, owner):
