@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from projects import vocabulary
+from projects.engine.classifier import other_floor
 from projects.engine.inputs import INPUTS_BY_KEY
 from projects.formatting import money, money_delta, percent, points_delta, score, weeks, weeks_delta
 from projects.models import Estimate
@@ -96,6 +97,7 @@ class Report:
     # One line each on the words the page uses that a manager may not know.
     glossary: list[tuple[str, str]] = field(default_factory=list)
     promise: str = ""  # "69% accuracy", the target met in 4 scenarios in 5, when below the target
+    promise_against: str = ""  # "90%, reached in under 1%": the target asked and its chance
 
 
 def chance_bar(label: str, probability: float | None) -> ChanceBar:
@@ -200,6 +202,8 @@ def report(result: dict) -> Report:
         warnings=warnings,
         glossary=[("Balanced accuracy", _first_upper(vocabulary.BALANCED_ACCURACY_MEANING) + ".")],
         promise=_promise(result, metric, target),
+        promise_against=f"{score(target, against=result.get('promisable_target'))}, "
+        f"reached in {percent(probability.get('meets_target'))}",
     )
 
 
@@ -221,16 +225,21 @@ def _other_side(result: dict, key: str) -> list[Outcome]:
     target on another metric (for accuracy only when positives are rare)."""
     inputs = result.get("inputs") or {}
     prevalence = inputs.get("production_positive_fraction") or inputs.get("positive_fraction")
-    rare = isinstance(prevalence, int | float) and prevalence < RARE_POSITIVES
-    if key == "accuracy" and not rare:
+    if not isinstance(prevalence, int | float) or isinstance(prevalence, bool):
+        prevalence = None
+    if key == "accuracy" and (prevalence is None or prevalence >= RARE_POSITIVES):
         return []
-    threshold = {
-        "recall": "at the threshold that reaches the recall target",
-        "precision": "at the threshold that reaches the precision target",
-        "f1": "at the threshold with the best F1",
-        "pr_auc": "at the threshold with the best F1",
-        "accuracy": "at the threshold with the best accuracy",
-    }[key]
+    if key in ("recall", "precision"):
+        threshold = f"at the threshold set for the {key} target"
+        if prevalence is not None:
+            # The engine never lets the other side fall below a floor to reach the target
+            # (docs/model.md, step 7); where the floor binds, the row sits on it.
+            other = OTHER_SIDE[key][0]
+            floor = score(other_floor(key, prevalence))
+            threshold += f", which never lets {other} fall below {floor}"
+    else:
+        best = "accuracy" if key == "accuracy" else "F1"
+        threshold = f"at the threshold with the best {best}"
     rows = []
     for other in OTHER_SIDE[key]:
         stats = result.get(f"production_{other}")

@@ -51,6 +51,10 @@ def test_report_from_a_real_engine_result():
     assert precision.label == "Production precision"
     assert (precision.target, precision.chance) == ("", "")
     assert precision.middle == formatting.score(result["production_precision"]["p50"])
+    # Half the cases positive: the engine's floor is a fifth of the way from 50% to perfect.
+    assert precision.note.endswith(
+        "at the threshold set for the recall target, which never lets precision fall below 60%."
+    )
     assert [risk.title for risk in report.risks] == [r["title"] for r in result["risks"]]
     assert len(report.levers) == min(5, len(result["levers"]))
     assert all(group.drivers for group in report.driver_groups)

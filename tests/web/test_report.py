@@ -149,9 +149,10 @@ def test_a_target_out_of_reach_shows_the_one_you_can_promise(client, make_projec
     promised = estimate_result["promisable_target"]
     assert promised < 0.9
     assert report.promise == f"{round(promised * 100)}% accuracy"
-    assert f"A target you can promise: {report.promise}, met in 4 scenarios out of 5" in (
-        _page_text(page)
-    )
+    assert (
+        f"A quality target you can promise: {report.promise}, reached on real traffic in 4 "
+        "scenarios out of 5 (the target asked for: 90%, reached in under 1%)."
+    ) in _page_text(page)
     # Balanced classes and an accuracy target: no recall and precision rows, no warnings.
     assert len(report.outcomes) == 3
     assert "Inputs to check" not in _page_text(page)
