@@ -4,7 +4,18 @@ from django.urls import path
 
 import projects.converters  # noqa: F401  (registers the <id:…> converter)
 from projects import api
-from projects.views import checkins, history, portfolio, project, report, share, teams, whatif
+from projects.views import (
+    calibration,
+    checkins,
+    history,
+    outcomes,
+    portfolio,
+    project,
+    report,
+    share,
+    teams,
+    whatif,
+)
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -60,6 +71,17 @@ urlpatterns = [
         history.compare_estimates,
         name="compare_estimates",
     ),
+    # Outcomes, and how a team's forecasts have done
+    path("projects/<id:project_id>/outcome/", outcomes.outcome_edit, name="outcome_edit"),
+    path(
+        "projects/<id:project_id>/outcome/reopen/", outcomes.outcome_reopen, name="outcome_reopen"
+    ),
+    path(
+        "projects/<id:project_id>/calibrated/",
+        calibration.project_calibrated,
+        name="project_calibrated",
+    ),
+    path("teams/<id:team_id>/calibration/", calibration.team_calibration, name="team_calibration"),
     # Teams: members, invitations and API tokens
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<id:team_id>/", teams.team_detail, name="team"),
@@ -83,4 +105,5 @@ urlpatterns = [
     ),
     # The JSON API for pipelines
     path("api/projects/<id:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
+    path("api/projects/<id:project_id>/outcome", api.outcome_create, name="api_outcome_create"),
 ]
