@@ -4,11 +4,11 @@ something real (seed_demo adds them; docs/calibration.md, "The demo").
 Each past project is one of the engine's example stories, varied, estimated for real three
 times (at the start, and from check-ins at 45% and 75% of its actual duration), then closed with
 an outcome drawn from a hidden optimistic bias: what it really cost and took is what its first
-forecast gave at a random percentile, times COST_BIAS and WEEKS_BIAS; its production score,
-SCORE_LOGIT_DROP lower on the logit scale. Everything is seeded, so every run makes the same
-history, and the outcomes are marked as demo data on every page. Past projects use 2,000
-simulated scenarios (the live demo uses 20,000): enough for stored curves and chances, and the
-whole history runs in seconds.
+forecast gave at a random percentile, times COST_BIAS and WEEKS_BIAS; its production score, the
+first forecast's at a percentile drawn from the lower part (SCORE_LEVELS). Everything is
+seeded, so every run makes the same history, and the outcomes are marked as demo data on every
+page. Past projects use 2,000 simulated scenarios (the live demo uses 20,000): enough for
+stored curves and chances, and the whole history runs in seconds.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from projects.models import CheckIn, Estimate, Outcome, Project, Revision, Team
 PAST_TRIALS = 2000
 DEMO_SEED = 1414
 # The hidden bias of the demo team: its projects cost 35% and take 25% more than forecast, and
-# score lower in production by 0.4 on the logit scale (0.80 becomes 0.73, 0.99 becomes 0.985).
+# score lower in production than forecast: at a percentile of the forecast drawn from 3 to 60,
+# not from 0 to 100.
 COST_BIAS = 1.35
 WEEKS_BIAS = 1.25
-SCORE_LOGIT_DROP = 0.4
+SCORE_LEVELS = (0.03, 0.6)
 CHECKIN_AT = (0.45, 0.75)
 
 # (name, story, start, input changes, fate): fate is "shipped" or (stop reason, note).
@@ -185,10 +186,8 @@ def add_past_project(
     level = float(rng.uniform(0.1, 0.9))
     weeks = Curve.from_result(first.result, "duration_weeks").quantile(level) * WEEKS_BIAS
     cost = Curve.from_result(first.result, "cost_usd").quantile(level) * COST_BIAS
-    score_level = float(rng.uniform(0.1, 0.9))
+    score_level = float(rng.uniform(*SCORE_LEVELS))
     score = Curve.from_result(first.result, "production_metric").quantile(score_level)
-    held = float(np.clip(score, 1e-3, 1 - 1e-3))
-    score = float(1.0 / (1.0 + np.exp(SCORE_LOGIT_DROP - np.log(held / (1.0 - held)))))
     stopped = fate != "shipped"
     share_done = float(rng.uniform(0.5, 0.8)) if stopped else 1.0
     total_weeks = max(2.0, weeks * share_done)
