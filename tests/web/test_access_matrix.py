@@ -92,10 +92,15 @@ token_revoke                 | L   L   405 405 405 405 L   L   | L   L   404 403
 token_revoke[foreign]        | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
 api_checkin_create           | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 201 404
 api_checkin_create[archived] | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 409 404
+outcome_edit                 | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+outcome_reopen               | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
+project_calibrated           | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+team_calibration             | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+api_outcome_create           | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 201 404
 """
 
 # Views that take no session and so need no CSRF token; every other POST without one is refused.
-CSRF_EXEMPT = {"api_checkin_create"}
+CSRF_EXEMPT = {"api_checkin_create", "api_outcome_create"}
 
 # What the walk leaves out, and why.
 SKIPPED_NAMESPACES = {
@@ -273,6 +278,15 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "member_update[foreign]": {"role": Membership.Role.VIEWER},
             "token_create": {"name": "matrix"},
             "share_create": {"label": "matrix"},
+            "outcome_reopen": {"reason": "matrix"},
+            "api_outcome_create": json.dumps(
+                {
+                    "status": "shipped",
+                    "started_on": "2026-01-05",
+                    "date": "2026-06-30",
+                    "cost_usd": 2e5,
+                }
+            ),
         },
         "checkin": checkin,
     }
@@ -353,7 +367,7 @@ def test_every_url_answers_each_visitor_as_expected(visitor, world):
     wrong = []
     for row, expected in EXPECTED.items():
         url = concrete_url(row, world, patterns)
-        post = API_BODY if row.startswith("api_") else world["posts"].get(row, {})
+        post = world["posts"].get(row, API_BODY if row.startswith("api_") else {})
         if isinstance(post, dict):
             post = {**post, "csrfmiddlewaretoken": token}
         for method, data in (("GET", None), ("POST", post)):
