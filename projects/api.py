@@ -296,6 +296,11 @@ def parse_outcome(
         if problem:
             errors[key] = problem
     later = {months: values[key] for key, months in LATER_KEYS.items() if values[key] is not None}
+    for key, months in LATER_KEYS.items():
+        if months in later and not 0 <= later[months] <= 1:  # NaN fails too
+            errors.setdefault(
+                key, f"must be from 0 to 1 (0.83 for 83%), got {_short(later[months])}"
+            )
     if "status" not in payload:
         if not later and not errors:
             errors["status"] = (

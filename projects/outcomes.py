@@ -108,10 +108,10 @@ def later_score_problem(months: int, score: float | None, outcome: Outcome | Non
     """Why a production score `months` after launch cannot be recorded (empty when it can)."""
     if months not in LATER_MONTHS:
         return "months must be 3, 6 or 12"
-    if outcome is None or not outcome.shipped:
-        return "can only be added once the project is recorded as shipped"
     if score is None or not math.isfinite(score) or not 0 <= score <= 1:
         return "must be from 0 to 1 (0.83 for 83%)"
+    if outcome is None or not outcome.shipped:
+        return "can only be added once the project is recorded as shipped"
     return ""
 
 

@@ -19,6 +19,7 @@ SCORE = InputSpec(
     "production_score", "number", None, "Production score", "", "outcome", "", 0, 1, percent=True
 )
 REOPEN_REASON_MAX_LENGTH = 500
+SHARE_RANGE = "must be from 0 to 1 (0.83 for 83%)"
 
 
 def later_field(months: int) -> str:
@@ -37,9 +38,10 @@ class OutcomeForm(forms.Form):
     )
     started_on = forms.DateField(
         label=outcomes.LABELS["started_on"],
+        required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="The day the project started; its weeks are counted from here. By default, the "
-        "day it was created in Riskboard.",
+        help_text="The day the project started; its weeks are counted from here. Left empty: the "
+        "start recorded before, else the day it was created in Riskboard.",
     )
     ended_on = forms.DateField(
         label=outcomes.LABELS["ended_on"],
@@ -102,7 +104,9 @@ class OutcomeForm(forms.Form):
                 cleaned[name] = None
         fields = {key: cleaned.get(key) for key in outcomes.LABELS}
         for key, problem in outcomes.outcome_problems(fields, self.project).items():
-            if key not in self.errors and not (key == "status" and "status" in self.errors):
+            if key not in self.errors:
+                # The form takes scores as percentages; the API, as shares.
+                problem = problem.replace(SHARE_RANGE, "must be from 0% to 100%")
                 self.add_error(key, f"{self.fields[key].label}: {problem}.")
         shipped = fields["status"] == Outcome.Status.SHIPPED
         for months in LATER_MONTHS:
@@ -112,6 +116,8 @@ class OutcomeForm(forms.Form):
                 continue
             if not shipped:
                 self.add_error(name, f"{self.fields[name].label}: must be empty: not shipped.")
+            elif not 0 <= value <= 1:
+                self.add_error(name, f"{self.fields[name].label}: must be from 0% to 100%.")
             else:
                 self.later[months] = value
         if not self.errors:
