@@ -4,7 +4,17 @@ from django.urls import path
 
 import projects.converters  # noqa: F401  (registers the <id:…> converter)
 from projects import api
-from projects.views import checkins, history, portfolio, project, report, share, teams, whatif
+from projects.views import (
+    checkins,
+    history,
+    notifications,
+    portfolio,
+    project,
+    report,
+    share,
+    teams,
+    whatif,
+)
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -81,6 +91,21 @@ urlpatterns = [
         teams.token_revoke,
         name="token_revoke",
     ),
+    # Email: alerts, the weekly digest, the team's time zone, unsubscribing
+    path("teams/<id:team_id>/email/", notifications.team_notifications, name="team_notifications"),
+    path("teams/<id:team_id>/time-zone/", notifications.team_time_zone, name="team_time_zone"),
+    path(
+        "teams/<id:team_id>/outside-digests/",
+        notifications.outside_digest_create,
+        name="outside_digest_create",
+    ),
+    path(
+        "teams/<id:team_id>/outside-digests/<id:digest_id>/stop/",
+        notifications.outside_digest_stop,
+        name="outside_digest_stop",
+    ),
+    path("projects/<id:project_id>/watch/", notifications.project_watch, name="project_watch"),
+    path("unsubscribe/<str:token>/", notifications.unsubscribe_view, name="unsubscribe"),
     # The JSON API for pipelines
     path("api/projects/<id:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
 ]

@@ -2,6 +2,7 @@
 with their revisions, estimates, check-ins and share links (projects.py); the secrets in links
 and headers (tokens.py)."""
 
+from projects.models.mail import EmailOptOut, OutboundEmail, OutsideDigest, Watch
 from projects.models.projects import (
     STALLED_AFTER,
     CheckIn,
@@ -25,13 +26,17 @@ __all__ = [
     "STALLED_AFTER",
     "ApiToken",
     "CheckIn",
+    "EmailOptOut",
     "Estimate",
     "Invitation",
     "Membership",
+    "OutboundEmail",
+    "OutsideDigest",
     "Project",
     "Revision",
     "RevisionIsImmutable",
     "ShareLink",
     "Team",
     "TeamNeedsAnOwner",
+    "Watch",
 ]
