@@ -134,4 +134,3 @@ def test_beat_schedules_the_digest_every_hour(settings):
 def test_a_team_without_projects_or_readers_sends_nothing(owner):
     Team.create_owned(owner, "Empty")
     assert run(MONDAY) == []
-
