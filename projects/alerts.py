@@ -173,10 +173,18 @@ def _queue_alerts(estimate_id: int) -> list[OutboundEmail]:
     project = estimate.revision.project
     people = watchers(project)
     before = previous_estimate(estimate) if people else None
-    context = alert_context(estimate, before) if before else None
+    if before is None:
+        return []
+    with timezone.override(team_zone(project.team)):  # its dates in the team's time zone
+        return _queue(estimate, before, people)
+
+
+def _queue(estimate: Estimate, before: Estimate, people: list) -> list[OutboundEmail]:
+    context = alert_context(estimate, before)
     if context is None:
         return []
-    day = timezone.localtime(estimate.finished_at, team_zone(project.team)).date()
+    project = context["project"]
+    day = timezone.localtime(estimate.finished_at).date()
     queued = []
     for user in people:
         row = outbox.queue(

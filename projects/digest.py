@@ -73,7 +73,8 @@ def project_row(project: Project, now: datetime, link: str) -> dict:
         new, old = _chance(now_result, chance.key), _chance(old_result, chance.key)
         delta = None if new is None or old is None else new - old
         if delta is not None and delta <= -ALERT_POINTS + 1e-9:
-            reasons.append(f"{chance.short.lower()} fell {formatting.points_delta(delta)[1:]}")
+            points = formatting.points_delta(delta)[1:]
+            reasons.append(f"{chance.long_label(metric).lower()}: down {points} this week")
         chances.append(
             {
                 "label": chance.long_label(metric),
@@ -87,7 +88,7 @@ def project_row(project: Project, now: datetime, link: str) -> dict:
     if shown is None:
         reasons.insert(0, "no finished estimate yet")
     elif overall is not None and overall < POOR_CHANCE:
-        reasons.insert(0, f"all targets at once only {formatting.percent(overall)}")
+        reasons.insert(0, f"chance of meeting all targets at once: {formatting.percent(overall)}")
     summary = (now_result or {}).get("summary") or [""]
     return {
         "name": project.name,
@@ -133,58 +134,8 @@ def plan(now: datetime | None = None, *, teams=None) -> list[tuple[Planned, dict
     for team in teams if teams is not None else Team.objects.all():
         if not is_due(team, now):
             continue
-        week = week_of(team, now)
-        projects = list(team.projects.filter(archived=False).order_by("name"))
-        members = team.memberships.filter(weekly_digest=True, user__is_active=True).exclude(
-            user__email=""
-        )
-        if projects and members.exists():
-            rows = order(
-                [project_row(p, now, outbox.absolute(p.get_absolute_url())) for p in projects]
-            )
-            context = digest_context(team, rows, now, outside=False)
-            for membership in members.select_related("user"):
-                user = membership.user
-                planned.append(
-                    (
-                        Planned(
-                            to=user.email,
-                            subject=subject(team, rows),
-                            team=team,
-                            projects=[row["name"] for row in rows],
-                            dedupe_key=f"digest:{team.pk}:{user.pk}:{week}",
-                        ),
-                        {**context, "user": user},
-                        outbox.unsubscribe_token("digest", team=team.pk, user=user.pk),
-                    )
-                )
-        for outside in team.outside_digests.filter(stopped_at=None):
-            links = outside.active_links()
-            if not links:  # every link revoked or expired: the digest stops
-                continue
-            rows = order(
-                [
-                    project_row(
-                        link.project,
-                        now,
-                        outbox.absolute(reverse("shared_report", args=[link.token])),
-                    )
-                    for link in links
-                ]
-            )
-            planned.append(
-                (
-                    Planned(
-                        to=outside.email,
-                        subject=subject(team, rows),
-                        team=team,
-                        projects=[row["name"] for row in rows],
-                        dedupe_key=f"outside:{outside.pk}:{week}",
-                    ),
-                    digest_context(team, rows, now, outside=True),
-                    outbox.unsubscribe_token("outside", digest=outside.pk),
-                )
-            )
+        with timezone.override(team_zone(team)):  # the digest's dates in the team's time zone
+            planned.extend(_team_digests(team, now))
     sent = set(
         OutboundEmail.objects.filter(
             dedupe_key__in=[item.dedupe_key for item, _, _ in planned]
@@ -193,19 +144,66 @@ def plan(now: datetime | None = None, *, teams=None) -> list[tuple[Planned, dict
     return [entry for entry in planned if entry[0].dedupe_key not in sent]
 
 
+def _team_digests(team: Team, now: datetime) -> list[tuple[Planned, dict, str]]:
+    """A team's digests this week: its members' who asked, then its outside addresses'."""
+    planned = []
+    week = week_of(team, now)
+    projects = list(team.projects.filter(archived=False).order_by("name"))
+    members = team.memberships.filter(weekly_digest=True, user__is_active=True).exclude(
+        user__email=""
+    )
+    if projects and members.exists():
+        rows = order([project_row(p, now, outbox.absolute(p.get_absolute_url())) for p in projects])
+        context = digest_context(team, rows, now, outside=False)
+        for membership in members.select_related("user"):
+            user = membership.user
+            what = Planned(
+                to=user.email,
+                subject=subject(team, rows),
+                team=team,
+                projects=[row["name"] for row in rows],
+                dedupe_key=f"digest:{team.pk}:{user.pk}:{week}",
+            )
+            token = outbox.unsubscribe_token("digest", team=team.pk, user=user.pk)
+            planned.append((what, {**context, "user": user}, token))
+    for outside in team.outside_digests.filter(stopped_at=None):
+        links = outside.active_links()
+        if not links:  # every link revoked or expired: the digest stops
+            continue
+        rows = order(
+            [
+                project_row(
+                    link.project, now, outbox.absolute(reverse("shared_report", args=[link.token]))
+                )
+                for link in links
+            ]
+        )
+        what = Planned(
+            to=outside.email,
+            subject=subject(team, rows),
+            team=team,
+            projects=[row["name"] for row in rows],
+            dedupe_key=f"outside:{outside.pk}:{week}",
+        )
+        context = digest_context(team, rows, now, outside=True)
+        planned.append((what, context, outbox.unsubscribe_token("outside", digest=outside.pk)))
+    return planned
+
+
 def send_due(now: datetime | None = None, *, teams=None) -> list[Planned]:
     """Queue every digest due now and not sent yet; returns what was queued."""
     queued = []
     for item, context, token in plan(now, teams=teams):
-        row = outbox.queue(
-            OutboundEmail.Kind.DIGEST,
-            item.to,
-            item.subject,
-            "digest",
-            context,
-            unsubscribe=token,
-            dedupe_key=item.dedupe_key,
-        )
+        with timezone.override(team_zone(item.team)):  # its dates in the team's time zone
+            row = outbox.queue(
+                OutboundEmail.Kind.DIGEST,
+                item.to,
+                item.subject,
+                "digest",
+                context,
+                unsubscribe=token,
+                dedupe_key=item.dedupe_key,
+            )
         if row is not None:
             queued.append(item)
     return queued

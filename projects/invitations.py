@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from projects import formatting, outbox
+from projects.alerts import team_zone
 from projects.models import EmailOptOut, Invitation, OutboundEmail, Team
 
 
@@ -43,6 +44,12 @@ def email_invitation(invitation: Invitation, link: str) -> bool:
     if not invitation.email or EmailOptOut.has(invitation.email, OutboundEmail.Kind.INVITATION):
         return False
     by = invitation.created_by.get_username() if invitation.created_by else "A team owner"
+    with timezone.override(team_zone(invitation.team)):
+        _queue(invitation, link, by)
+    return True
+
+
+def _queue(invitation: Invitation, link: str, by: str) -> None:
     outbox.queue(
         OutboundEmail.Kind.INVITATION,
         invitation.email,
@@ -57,4 +64,3 @@ def email_invitation(invitation: Invitation, link: str) -> bool:
         },
         unsubscribe=outbox.unsubscribe_token("invitation", email=invitation.email.lower()),
     )
-    return True

@@ -65,10 +65,13 @@ def revise(project: Project, author, **inputs) -> Estimate:
 def test_a_watcher_gets_one_email_with_before_after_cause_and_link(
     watched, owner, viewer, django_capture_on_commit_callbacks
 ):
+    watched.team.time_zone = "Asia/Tokyo"
+    watched.team.save()
     with django_capture_on_commit_callbacks(execute=True):
         estimate = revise(watched, owner, deadline_weeks=4)
     assert estimate.status == Estimate.Status.DONE
     [sent] = mail.outbox
+    assert " JST, after revision 2" in sent.body  # the team's time zone
     assert sent.to == [viewer.email]
     assert sent.subject.startswith("Fraud alerts: ")
     body = sent.body

@@ -78,7 +78,7 @@ def test_the_digest_lists_attention_first_with_arrows(
     body = sent.body
     assert sent.subject.startswith("Payments this week: 2 projects, ")
     assert body.index("NEEDS ATTENTION") < body.index("Fraud alerts")
-    assert "fell" in body and "↓" in body
+    assert ": down " in body and "↓" in body
     assert "new" in body  # the project with no estimate a week ago
     html = sent.alternatives[0][0]
     assert "Needs attention" in html and "Open the portfolio" in html
