@@ -299,3 +299,14 @@ def test_an_email_goes_through_a_real_smtp_server_with_starttls(
     html = parsed.get_body(("html",)).get_content()
     assert "olivia invites you to join the team Payments <&>" in text
     assert "Accept the invitation" in html and "https://r.example/i/x" in html
+
+
+def test_the_admin_lists_the_outbox(admin_client):
+    from django.urls import reverse
+
+    with transaction.atomic():
+        row = queue_one()
+    for name in ("outboundemail", "watch", "outsidedigest", "emailoptout"):
+        assert admin_client.get(reverse(f"admin:projects_{name}_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:projects_outboundemail_change", args=[row.pk]))
+    assert page.status_code == 200 and "kim@example.com" in page.content.decode()
