@@ -100,3 +100,31 @@ def from_address(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be one line.")
     return value
+
+
+def deploy_checks(app_configs=None, **kwargs) -> list:
+    """`manage.py check --deploy`: a production site whose emails would link to localhost, or
+    still print them to the console, is told so."""
+    from django.conf import settings
+    from django.core.checks import Warning
+
+    found = []
+    if urlsplit(settings.SITE_URL).hostname in ("localhost", "127.0.0.1", "::1"):
+        found.append(
+            Warning(
+                "SITE_URL is a local address, so links in emails would not work for anyone else.",
+                hint="Set SITE_URL to the address people open Riskboard at, e.g. "
+                "https://riskboard.example.com.",
+                id="riskboard.W001",
+            )
+        )
+    if settings.EMAIL_BACKEND != SMTP:
+        found.append(
+            Warning(
+                "EMAIL_URL does not send email: invitations, password resets, alerts and digests "
+                "would only be printed or kept in memory.",
+                hint="Set EMAIL_URL to smtp://user:password@mail.example.com:587.",
+                id="riskboard.W002",
+            )
+        )
+    return found
