@@ -8,6 +8,7 @@ from projects.views import (
     calibration,
     checkins,
     history,
+    notifications,
     outcomes,
     portfolio,
     project,
@@ -103,6 +104,21 @@ urlpatterns = [
         teams.token_revoke,
         name="token_revoke",
     ),
+    # Email: alerts, the weekly digest, the team's time zone, unsubscribing
+    path("teams/<id:team_id>/email/", notifications.team_notifications, name="team_notifications"),
+    path("teams/<id:team_id>/time-zone/", notifications.team_time_zone, name="team_time_zone"),
+    path(
+        "teams/<id:team_id>/outside-digests/",
+        notifications.outside_digest_create,
+        name="outside_digest_create",
+    ),
+    path(
+        "teams/<id:team_id>/outside-digests/<id:digest_id>/stop/",
+        notifications.outside_digest_stop,
+        name="outside_digest_stop",
+    ),
+    path("projects/<id:project_id>/watch/", notifications.project_watch, name="project_watch"),
+    path("unsubscribe/<str:token>/", notifications.unsubscribe_view, name="unsubscribe"),
     # The JSON API for pipelines
     path("api/projects/<id:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
     path("api/projects/<id:project_id>/outcome", api.outcome_create, name="api_outcome_create"),

@@ -2,6 +2,7 @@
 with their revisions, estimates, check-ins and share links (projects.py); how they ended
 (outcomes.py); the secrets in links and headers (tokens.py)."""
 
+from projects.models.mail import EmailOptOut, OutboundEmail, OutsideDigest, Watch
 from projects.models.outcomes import LaterScore, Outcome
 from projects.models.projects import (
     STALLED_AFTER,
@@ -26,15 +27,19 @@ __all__ = [
     "STALLED_AFTER",
     "ApiToken",
     "CheckIn",
+    "EmailOptOut",
     "Estimate",
     "Invitation",
     "LaterScore",
     "Membership",
     "Outcome",
+    "OutboundEmail",
+    "OutsideDigest",
     "Project",
     "Revision",
     "RevisionIsImmutable",
     "ShareLink",
     "Team",
     "TeamNeedsAnOwner",
+    "Watch",
 ]

@@ -55,6 +55,11 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
+    team_watches = models.BooleanField(
+        default=False,
+        help_text="An owner made the whole team watch: every member gets its alerts unless "
+        "they stopped them.",
+    )
     reestimate_every_days = models.PositiveIntegerField(
         default=7,
         help_text="Re-estimate on a schedule every this many days (weekly by default); "

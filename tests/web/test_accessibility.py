@@ -22,7 +22,7 @@ from django.utils import timezone
 from projects.engine import normalise
 from projects.engine.examples import load
 from projects.estimates import queue_estimate
-from projects.models import CheckIn, Estimate, Membership, Project, ShareLink, Team
+from projects.models import CheckIn, Estimate, Invitation, Membership, Project, ShareLink, Team
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -80,7 +80,9 @@ def audited(make_user):
         Estimate.objects.filter(revision__project=project).order_by("created_at", "id")
     )
     assert all(estimate.status == Estimate.Status.DONE for estimate in estimates)
+    _, invitation_token = Invitation.issue(team, "kim@example.org", Membership.Role.EDITOR, owner)
     return {
+        "invitation": invitation_token,
         "project": project,
         "team": team,
         "share": link,
@@ -132,6 +134,18 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
         page.goto(base + f"/shared/{audited['share'].token}/")
         _wait_for_charts(page)
         _audit(page, axe, "shared report", findings)
+        page.goto(base + "/accounts/password/reset/")
+        _audit(page, axe, "password reset", findings)
+        page.get_by_label("Email").fill("not an address")
+        page.get_by_role("button", name="Send the link").click()
+        page.locator(".field-invalid").first.wait_for()
+        _audit(page, axe, "password reset with an error", findings)
+        page.get_by_label("Email").fill("olivia@example.com")
+        page.get_by_role("button", name="Send the link").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+        _audit(page, axe, "password reset sent", findings)
+        page.goto(base + f"/invitations/{audited['invitation']}/")
+        _audit(page, axe, "invitation", findings)
 
         member = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
         page = member.new_page()
@@ -199,6 +213,8 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
         _audit(page, axe, "calibration page", findings)
         page.goto(base + f"/projects/{project.pk}/calibrated/")
         _audit(page, axe, "calibrated view", findings)
+        page.goto(base + f"/teams/{audited['team'].pk}/email/")
+        _audit(page, axe, "team email settings", findings)
         browser.close()
 
     blocking = {
@@ -207,7 +223,7 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
     }
     blocking = {name: found for name, found in blocking.items() if found}
     print(json.dumps(findings, indent=1))
-    assert len(findings) == 17, sorted(findings)
+    assert len(findings) == 22, sorted(findings)
     assert not blocking, json.dumps(blocking, indent=1)
 
 

@@ -28,7 +28,7 @@ import json
 import re
 import threading
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -798,3 +798,69 @@ def _initial_post(project) -> dict:
             data[name] = value
     data.pop("based_on", None)
     return data
+
+
+# --- email: password reset, email settings, time zone, outside digests, watching, unsubscribe --
+
+
+def test_password_reset_form(db):
+    from projects.models import OutboundEmail
+
+    url = reverse("password_reset")
+
+    @HYPOTHESIS
+    @given(hostile_data({"email"}))
+    def run(data):
+        before = OutboundEmail.objects.count()
+        response = post_form(strict_client(), url, data)
+        if response.status_code != 302:
+            assert OutboundEmail.objects.count() == before
+
+    run()
+
+
+def test_email_settings_forms(owner_client, team, project):
+    from projects.models import OutsideDigest
+
+    ShareLink.objects.create(project=project, token="h" * 43, label="board")
+    page_url = reverse("team_notifications", args=[team.pk])
+    zone_url = reverse("team_time_zone", args=[team.pk])
+    outside_url = reverse("outside_digest_create", args=[team.pk])
+    watch_url = reverse("project_watch", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(
+        hostile_data({"weekly_digest"}),
+        hostile_data({"time_zone"}),
+        hostile_data({"email", "links"}),
+        hostile_data({"watching", "team"}),
+    )
+    def run(digest_data, zone_data, outside_data, watch_data):
+        post_form(owner_client, page_url, digest_data)
+        zone_before = Team.objects.get(pk=team.pk).time_zone
+        response = post_form(owner_client, zone_url, zone_data)
+        if response.status_code != 302:
+            assert Team.objects.get(pk=team.pk).time_zone == zone_before
+            assert response.status_code == 400
+            names_each_field(response, response.context["zone_form"])
+        digests = OutsideDigest.objects.count()
+        response = post_form(owner_client, outside_url, outside_data)
+        if response.status_code != 302:
+            assert OutsideDigest.objects.count() == digests
+            names_each_field(response, response.context["outside_form"])
+        flash_names_field(owner_client, post_form(owner_client, watch_url, watch_data), "Alerts")
+
+    run()
+
+
+def test_unsubscribe_links(db):
+    @HYPOTHESIS
+    @given(hostile_text)
+    def run(token):
+        # As an attacker's bytes: lone surrogates cannot be UTF-8 (see `encoded`).
+        path = quote(token[:2000], safe="", errors="surrogatepass") or "x"
+        with answered_quickly(f"unsubscribe {token!r:.100}"):
+            response = strict_client().post(f"/unsubscribe/{path}/")
+        assert response.status_code in (404, 400), response.status_code
+
+    run()
