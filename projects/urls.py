@@ -69,6 +69,7 @@ urlpatterns = [
         name="member_update",
     ),
     path("teams/<id:team_id>/leave/", teams.team_leave, name="team_leave"),
+    path("teams/<id:team_id>/settings/", teams.team_settings, name="team_settings"),
     path(
         "teams/<id:team_id>/invitations/<id:invitation_id>/revoke/",
         teams.invitation_revoke,

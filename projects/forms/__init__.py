@@ -6,7 +6,7 @@ check-in and the re-estimate cadence; teams.py sign-up, teams, invitations and A
 from projects.forms.checkin import CadenceForm, CheckInForm
 from projects.forms.fields import NumberRefused, parse_number
 from projects.forms.project import ProjectForm, ShareForm, WhatIfForm
-from projects.forms.teams import InviteForm, SignupForm, TeamForm, TokenForm
+from projects.forms.teams import InviteForm, SignupForm, TeamForm, TeamSettingsForm, TokenForm
 
 __all__ = [
     "CadenceForm",
@@ -17,6 +17,7 @@ __all__ = [
     "ShareForm",
     "SignupForm",
     "TeamForm",
+    "TeamSettingsForm",
     "TokenForm",
     "WhatIfForm",
     "parse_number",

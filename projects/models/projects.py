@@ -322,7 +322,7 @@ class ShareLink(Revocable, models.Model):
         """The link with this token, whatever its state; None if there is none."""
         if not TOKEN_PATTERN.match(token):
             return None
-        link = cls.objects.select_related("project").filter(token=token).first()
+        link = cls.objects.select_related("project__team").filter(token=token).first()
         if link is None or not same_token(link.token, token):
             return None
         return link

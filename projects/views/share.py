@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.charts.report import figures_or_none
-from projects.formatting import date_text
+from projects.formatting import date_text, use_currency
 from projects.forms import ShareForm
 from projects.models import ShareLink
 from projects.presenters.report import report_or_failure
@@ -71,6 +71,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         response = render(request, "projects/shared_gone.html", context, status=410)
         return keep_private(response)
     project = link.project
+    use_currency(project.team.currency)
     shown = project.shown_estimate()
     report, failure = report_or_failure(shown)
     context = {

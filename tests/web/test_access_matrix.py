@@ -70,6 +70,7 @@ team                         | L   L   404 200 200 200 L   L   | L   L   404 403
 member_update                | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 member_update[foreign]       | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
 team_leave                   | L   L   405 405 405 405 L   L   | L   L   404 302 302 302 L   L
+team_settings                | L   L   404 403 403 200 L   L   | L   L   404 403 403 302 L   L
 invitation_revoke            | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 invitation_revoke[foreign]   | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
 invitation                   | 200 200 200 200 200 200 200 200 | L   L   302 403 403 403 L   L
@@ -272,6 +273,7 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "member_update": {"role": Membership.Role.VIEWER},
             "member_update[foreign]": {"role": Membership.Role.VIEWER},
             "token_create": {"name": "matrix"},
+            "team_settings": {"name": "Payments", "currency": "€"},
             "share_create": {"label": "matrix"},
         },
         "checkin": checkin,
