@@ -4,7 +4,17 @@ from django.urls import path
 
 import projects.converters  # noqa: F401  (registers the <id:…> converter)
 from projects import api
-from projects.views import checkins, history, portfolio, project, report, share, teams, whatif
+from projects.views import (
+    checkins,
+    exports,
+    history,
+    portfolio,
+    project,
+    report,
+    share,
+    teams,
+    whatif,
+)
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -60,6 +70,20 @@ urlpatterns = [
         history.compare_estimates,
         name="compare_estimates",
     ),
+    # Downloads: CSV and JSON
+    path("teams/<id:team_id>/portfolio.csv", exports.portfolio_csv, name="portfolio_csv"),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/result.json",
+        exports.estimate_json,
+        name="estimate_json",
+    ),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/quantiles.csv",
+        exports.estimate_csv,
+        name="estimate_csv",
+    ),
+    path("projects/<id:project_id>/history.csv", exports.history_csv, name="history_csv"),
+    path("shared/<str:token>/quantiles.csv", exports.shared_csv, name="shared_csv"),
     # Teams: members, invitations and API tokens
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<id:team_id>/", teams.team_detail, name="team"),

@@ -201,6 +201,17 @@ class EstimateQuerySet(models.QuerySet):
         """Queued or running: a project has at most one such estimate."""
         return self.filter(status__in=Estimate.PENDING)
 
+    def newest_done_per_project(self) -> EstimateQuerySet:
+        """Of these estimates, each project's newest finished one (by finish time): the one the
+        portfolio shows."""
+        newest = (
+            Estimate.objects.done()
+            .filter(project=models.OuterRef("project"))
+            .order_by("-finished_at", "-id")
+            .values("id")[:1]
+        )
+        return self.done().filter(id=models.Subquery(newest))
+
 
 class Estimate(models.Model):
     class Status(models.TextChoices):
