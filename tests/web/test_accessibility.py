@@ -176,6 +176,13 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
 
         page.goto(base + f"/teams/{audited['team'].pk}/")
         _audit(page, axe, "team", findings)
+
+        page.goto(base + f"/teams/{audited['team'].pk}/settings/")
+        _audit(page, axe, "team settings", findings)
+        page.get_by_label("Currency symbol").fill("12")
+        page.get_by_role("button", name="Save").click()
+        page.locator(".field-invalid").first.wait_for()
+        _audit(page, axe, "team settings with errors", findings)
         browser.close()
 
     blocking = {
@@ -184,7 +191,7 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
     }
     blocking = {name: found for name, found in blocking.items() if found}
     print(json.dumps(findings, indent=1))
-    assert len(findings) == 13, sorted(findings)
+    assert len(findings) == 15, sorted(findings)
     assert not blocking, json.dumps(blocking, indent=1)
 
 
