@@ -285,3 +285,62 @@ def test_the_currency_of_one_team_never_leaks_into_another_teams_page(
     html = client.get(theirs.get_absolute_url()).content.decode()
     assert "€" not in html and DOLLAR_AMOUNT.search(_text(html))
     assert formatting.currency() == "$"  # nothing stays active after a request
+
+
+# In a real browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_euro_report_in_chromium(live_server, chromium, make_user, tmp_path):
+    """The report of a € team as people see it: the charts' axes, notes and hovers, the
+    sentences, and the what-if reading "€325,000". SAVE_SCREENSHOTS=1 keeps the picture in
+    docs/screenshots/report-euro.png."""
+    import os
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from projects.engine import normalise
+    from projects.engine.examples import load
+    from projects.estimates import queue_estimate
+    from projects.models import Membership, Project
+
+    owner = make_user("olivia")
+    team = Team.objects.create(name="Kundenanalyse", currency="€")
+    Membership.objects.create(team=team, user=owner, role=Membership.Role.OWNER)
+    project = Project.objects.create(
+        team=team, name="Churn prediction across three systems", created_by=owner
+    )
+    inputs = normalise({**load("churn_after_migration"), "seed": 101})
+    queue_estimate(project.add_revision(inputs, owner, note="First numbers"))
+    save = os.environ.get("SAVE_SCREENSHOTS", "").lower() in ("1", "true", "yes")
+    pictures = Path(__file__).resolve().parents[2] / "docs" / "screenshots" if save else tmp_path
+
+    with sync_playwright() as playwright:
+        browser = chromium(playwright)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.set_default_timeout(20_000)
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill("olivia")
+        page.get_by_label("Password").fill("s3cret-pass-word")
+        page.get_by_role("button", name="Log in").click()
+        page.goto(live_server.url + project.get_absolute_url())
+        page.locator("#report-cost .chart-drawn .main-svg").first.wait_for()
+        expect(page.locator("#report-cost .annotation-text")).to_contain_text("Budget €250k")
+        ticks = page.locator("#report-cost .xtick text").all_inner_texts()
+        assert ticks and all(tick.startswith("€") for tick in ticks if tick), ticks
+        expect(page.locator("#report-cost .xtitle")).to_have_text("Total cost (€)")
+        words = page.locator("main").inner_text()
+        assert "€" in words and not DOLLAR_AMOUNT.search(words)
+        bottom = page.evaluate(
+            "document.querySelector('.report-charts').getBoundingClientRect().bottom + scrollY"
+        )
+        pictures.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=pictures / "report-euro.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": 1280, "height": int(bottom) + 24},
+        )
+        page.get_by_role("textbox", name="Budget", exact=True).fill("€325,000")
+        expect(page.locator("#whatif-cost .annotation-text")).to_contain_text("Budget €325k")
+        browser.close()
