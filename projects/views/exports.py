@@ -47,7 +47,7 @@ def portfolio_csv(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _finished_estimate(request: HttpRequest, project_id: int, estimate_id: int):
     project, _ = project_for(request, project_id)
-    estimate = get_object_or_404(project.estimates.done(), pk=estimate_id)
+    estimate = get_object_or_404(project.estimates.done(), pk=estimate_id, result__isnull=False)
     return project, estimate
 
 
@@ -88,7 +88,7 @@ def shared_csv(request: HttpRequest, token: str) -> HttpResponse:
     if gone is not None:
         return gone
     shown = link.project.shown_estimate()
-    if shown is None:
+    if shown is None or not shown.result:
         not_found()
     name = filename(link.project.name, "quantiles", "csv")
     return keep_private(_csv(quantile_table(shown.result), name))
