@@ -7,6 +7,7 @@ from projects import api
 from projects.views import (
     calibration,
     checkins,
+    exports,
     history,
     notifications,
     outcomes,
@@ -72,17 +73,12 @@ urlpatterns = [
         history.compare_estimates,
         name="compare_estimates",
     ),
-    # Outcomes, and how a team's forecasts have done
-    path("projects/<id:project_id>/outcome/", outcomes.outcome_edit, name="outcome_edit"),
-    path(
-        "projects/<id:project_id>/outcome/reopen/", outcomes.outcome_reopen, name="outcome_reopen"
-    ),
-    path(
-        "projects/<id:project_id>/calibrated/",
-        calibration.project_calibrated,
-        name="project_calibrated",
-    ),
-    path("teams/<id:team_id>/calibration/", calibration.team_calibration, name="team_calibration"),
+    calibration,
+    checkins,
+    exports,
+    history,
+    notifications,
+    outcomes,
     # Teams: members, invitations and API tokens
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<id:team_id>/", teams.team_detail, name="team"),
@@ -92,6 +88,7 @@ urlpatterns = [
         name="member_update",
     ),
     path("teams/<id:team_id>/leave/", teams.team_leave, name="team_leave"),
+    path("teams/<id:team_id>/settings/", teams.team_settings, name="team_settings"),
     path(
         "teams/<id:team_id>/invitations/<id:invitation_id>/revoke/",
         teams.invitation_revoke,

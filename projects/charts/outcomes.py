@@ -15,7 +15,7 @@ from projects.charts.base import (
     INK,
     INK_SOFT,
 )
-from projects.formatting import money, percent, score, weeks
+from projects.formatting import currency, currency_label, money, percent, score, weeks
 from projects.vocabulary import metric_name, metric_stats
 
 PHASES = (
@@ -170,13 +170,13 @@ def cost_curve(result: dict, compare: dict | None = None) -> dict:
         limit=budget,
         chance=chance,
         title="Chance the cost stays under each amount",
-        axis_title="Total cost (USD)",
+        axis_title=f"Total cost ({currency_label()})",
         value_text=money,
         limit_words="Budget",
         chance_words="chance of staying within it",
         compare=compare,
-        hover="%{y:.0%} chance of $%{x:,.3s} or less",
-        tick_prefix="$",
+        hover=f"%{{y:.0%}} chance of {currency()}%{{x:,.3s}} or less",
+        tick_prefix=currency(),
     )
 
 

@@ -212,6 +212,17 @@ class EstimateQuerySet(models.QuerySet):
         """Queued or running: a project has at most one such estimate."""
         return self.filter(status__in=Estimate.PENDING)
 
+    def newest_done_per_project(self) -> EstimateQuerySet:
+        """Of these estimates, each project's newest finished one (by finish time): the one the
+        portfolio shows."""
+        newest = (
+            Estimate.objects.done()
+            .filter(project=models.OuterRef("project"))
+            .order_by("-finished_at", "-id")
+            .values("id")[:1]
+        )
+        return self.done().filter(id=models.Subquery(newest))
+
 
 class Estimate(models.Model):
     class Status(models.TextChoices):
@@ -333,7 +344,7 @@ class ShareLink(Revocable, models.Model):
         """The link with this token, whatever its state; None if there is none."""
         if not TOKEN_PATTERN.match(token):
             return None
-        link = cls.objects.select_related("project").filter(token=token).first()
+        link = cls.objects.select_related("project__team").filter(token=token).first()
         if link is None or not same_token(link.token, token):
             return None
         return link

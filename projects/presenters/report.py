@@ -7,7 +7,16 @@ import logging
 from dataclasses import dataclass, field
 
 from projects import vocabulary
-from projects.formatting import money, money_delta, percent, points_delta, score, weeks, weeks_delta
+from projects.formatting import (
+    money,
+    money_delta,
+    percent,
+    points_delta,
+    result_in_currency,
+    score,
+    weeks,
+    weeks_delta,
+)
 from projects.models import Estimate
 
 logger = logging.getLogger(__name__)
@@ -96,7 +105,9 @@ def chance_bar(label: str, probability: float | None) -> ChanceBar:
 
 
 def report(result: dict) -> Report:
-    """Everything the report page shows, from an engine result."""
+    """Everything the report page shows, from an engine result, its sentences' amounts in the
+    team's money."""
+    result = result_in_currency(result)
     inputs = result.get("inputs", {})
     probability = result["probability"]
     metric = vocabulary.metric_name(inputs)

@@ -215,6 +215,12 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
         _audit(page, axe, "calibrated view", findings)
         page.goto(base + f"/teams/{audited['team'].pk}/email/")
         _audit(page, axe, "team email settings", findings)
+        page.goto(base + f"/teams/{audited['team'].pk}/settings/")
+        _audit(page, axe, "team settings", findings)
+        page.get_by_label("Currency symbol").fill("12")
+        page.get_by_role("button", name="Save").click()
+        page.locator(".field-invalid").first.wait_for()
+        _audit(page, axe, "team settings with errors", findings)
         browser.close()
 
     blocking = {
@@ -223,7 +229,7 @@ def test_every_page_has_no_serious_or_critical_violation(live_server, chromium, 
     }
     blocking = {name: found for name, found in blocking.items() if found}
     print(json.dumps(findings, indent=1))
-    assert len(findings) == 22, sorted(findings)
+    assert len(findings) == 24, sorted(findings)
     assert not blocking, json.dumps(blocking, indent=1)
 
 

@@ -48,6 +48,7 @@ from projects.forms import (
     ShareForm,
     SignupForm,
     TeamForm,
+    TeamSettingsForm,
     WhatIfForm,
 )
 from projects.forms.outcome import OutcomeForm
@@ -415,6 +416,35 @@ def test_team_create_form(owner_client):
     run()
 
 
+def test_team_settings_form(owner_client, team):
+    url = reverse("team_settings", args=[team.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(set(TeamSettingsForm().fields)))
+    @example({"name": "Payments", "currency": "=HYPERLINK(1)"})
+    @example({"name": "Payments", "currency": ["€", "$"]})
+    def run(data):
+        before = Team.objects.values("name", "currency").get(pk=team.pk)
+        response = post_form(owner_client, url, data)
+        if response.status_code != 302:
+            assert Team.objects.values("name", "currency").get(pk=team.pk) == before
+        else:
+            assert Team.objects.get(pk=team.pk).currency.strip()
+
+    run()
+
+
+def test_download_links_with_hostile_tokens(owner_client, project):
+    """The share link's download takes a token in its address: any text there is a 404."""
+    for value in HOSTILE[:40]:
+        if not value or "/" in value:
+            continue
+        url = reverse("shared_csv", args=["token"]).replace("token", quote(value, safe=""), 1)
+        with answered_quickly(f"{value!r:.100}"):
+            response = strict_client().get(url)
+        assert response.status_code == 404, f"{value!r:.100}: {response.status_code}"
+
+
 def test_member_add_and_update(owner_client, team, owner, editor):
     add = reverse("team", args=[team.pk])
     theirs = Membership.objects.get(team=team, user=editor)
@@ -528,6 +558,7 @@ def test_the_reviews_values_in_every_field_of_every_form(owner_client, team, pro
         (reverse("checkin_create", args=[project.pk]), set(CheckInForm(project=project).fields)),
         (reverse("share_create", args=[project.pk]), set(ShareForm().fields)),
         (reverse("team_create"), set(TeamForm().fields)),
+        (reverse("team_settings", args=[team.pk]), set(TeamSettingsForm().fields)),
         (reverse("team", args=[team.pk]), set(InviteForm().fields)),
         (reverse("member_update", args=[team.pk, theirs.pk]), {"role"}),
         (reverse("project_cadence", args=[project.pk]), {"reestimate_every_days"}),
