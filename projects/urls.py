@@ -73,12 +73,31 @@ urlpatterns = [
         history.compare_estimates,
         name="compare_estimates",
     ),
-    calibration,
-    checkins,
-    exports,
-    history,
-    notifications,
-    outcomes,
+    # Outcomes, and how a team's forecasts have done
+    path("projects/<id:project_id>/outcome/", outcomes.outcome_edit, name="outcome_edit"),
+    path(
+        "projects/<id:project_id>/outcome/reopen/", outcomes.outcome_reopen, name="outcome_reopen"
+    ),
+    path(
+        "projects/<id:project_id>/calibrated/",
+        calibration.project_calibrated,
+        name="project_calibrated",
+    ),
+    path("teams/<id:team_id>/calibration/", calibration.team_calibration, name="team_calibration"),
+    # Downloads: CSV and JSON
+    path("teams/<id:team_id>/portfolio.csv", exports.portfolio_csv, name="portfolio_csv"),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/result.json",
+        exports.estimate_json,
+        name="estimate_json",
+    ),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/quantiles.csv",
+        exports.estimate_csv,
+        name="estimate_csv",
+    ),
+    path("projects/<id:project_id>/history.csv", exports.history_csv, name="history_csv"),
+    path("shared/<str:token>/quantiles.csv", exports.shared_csv, name="shared_csv"),
     # Teams: members, invitations and API tokens
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<id:team_id>/", teams.team_detail, name="team"),

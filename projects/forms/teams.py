@@ -1,5 +1,5 @@
-"""The forms of people and teams: sign-up, password reset, a new team, its settings, an invitation and an API
-token."""
+"""The forms of people and teams: sign-up, password reset, a new team, its settings, an
+invitation and an API token."""
 
 from __future__ import annotations
 
