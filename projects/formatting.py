@@ -3,11 +3,20 @@
 Two kinds of numbers: an input's exact value as a form shows it for editing (`number_text`:
 "500,000", "90"), and a result rounded the way people say it (`money`: "$412k"; `percent`:
 "62%"). Dates are one `date_text`: "3 Nov 2026", in the site's time zone.
+
+Money is written with the symbol of the team whose project is shown: the views activate it
+(`use_currency`) where they resolve the team, as Django activates a time zone, and every
+function here that writes money reads it. Nothing is converted: a team's amounts are in its own
+money. `in_currency` rewrites the "$" amounts of the engine's stored sentences.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +25,82 @@ from django.utils import timezone
 
 from projects.engine import words
 from projects.engine.inputs import InputSpec
+
+# The team's money ------------------------------------------------------------------------------
+
+DEFAULT_CURRENCY = "$"
+_currency: ContextVar[str] = ContextVar("currency", default=DEFAULT_CURRENCY)
+
+# Amounts the engine's sentences quote from published sources (MODEL.md section 6), which are US
+# dollars whatever the team's money is: they are written "US$4.88M" for other currencies, never
+# re-labelled. tests/web/test_currency.py checks that every "$" amount written literally in the
+# engine is listed here.
+CITED_DOLLAR_AMOUNTS = ("$4.88M", "$9.77M")
+# A "$" that starts an amount ("$480", "−$52k", "less than $1"), not one inside a word ("US$").
+_DOLLAR_AMOUNT = re.compile(r"(?<![A-Za-z$])\$(?=\d)")
+
+
+def currency() -> str:
+    """The symbol money is written with now: the team's, where a view activated it, else "$"."""
+    return _currency.get()
+
+
+def use_currency(symbol: str | None) -> None:
+    """Write money with `symbol` from now on in this request (or thread); None or "" resets it
+    to "$". Every request starts with "$" (projects.apps resets it)."""
+    _currency.set(symbol or DEFAULT_CURRENCY)
+
+
+@contextmanager
+def currency_of(symbol: str | None) -> Iterator[None]:
+    """Money written with `symbol` inside the block (a task, a command, an email), as before
+    after it."""
+    token = _currency.set(symbol or DEFAULT_CURRENCY)
+    try:
+        yield
+    finally:
+        _currency.reset(token)
+
+
+def currency_label() -> str:
+    """The money's name in a unit or a heading: "USD" for the default "$", else the symbol
+    ("€", "CHF")."""
+    symbol = currency()
+    return "USD" if symbol == DEFAULT_CURRENCY else symbol.strip()
+
+
+def money_unit(unit: str) -> str:
+    """An input's unit in the team's money: "USD/hour" -> "€/hour" ("USD/hour" for "$")."""
+    if not unit.startswith("USD"):
+        return unit
+    return currency_label() + unit.removeprefix("USD")
+
+
+def in_currency(text: str) -> str:
+    """One of the engine's sentences with its "$" amounts in the team's money: "costs about
+    $4,800" -> "costs about €4,800" or "CHF 4,800". The amounts it quotes from published sources
+    stay dollars, written "US$4.88M"."""
+    symbol = currency()
+    if symbol == DEFAULT_CURRENCY or "$" not in text:
+        return text
+    for cited in CITED_DOLLAR_AMOUNTS:
+        text = text.replace(cited, "US" + cited)
+    return _DOLLAR_AMOUNT.sub(lambda _: symbol, text)
+
+
+def result_in_currency(value: Any) -> Any:
+    """An engine result (or any part of it) with every sentence in it rewritten by
+    `in_currency`; numbers and keys are left as they are. The stored result is not changed."""
+    if isinstance(value, str):
+        return in_currency(value)
+    if currency() == DEFAULT_CURRENCY:
+        return value
+    if isinstance(value, dict):
+        return {key: result_in_currency(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [result_in_currency(item) for item in value]
+    return value
+
 
 # Inputs as a form shows them ------------------------------------------------------------------
 
@@ -95,7 +180,7 @@ def input_value_text(spec: InputSpec, value: Any) -> str:
     if spec.unit.startswith("USD"):
         amount = f"{value:,.2f}" if not float(value).is_integer() else f"{int(value):,}"
         per = spec.unit.removeprefix("USD").removeprefix("/")
-        return f"${amount}" + (f" {_per(per)}" if per else "")
+        return f"{currency()}{amount}" + (f" {_per(per)}" if per else "")
     text = number_text(spec, value)
     return f"{text} {_unit_words(spec.unit, value)}".strip()
 
@@ -137,20 +222,22 @@ def _decimals(percent_text: str) -> int:
 
 
 def money(amount: float | None) -> str:
-    """USD rounded the way people say it: $850, $4,800, $412k, $1.3M, $25M, $2.1B."""
+    """Money rounded the way people say it, in the team's currency: $850, $4,800, $412k, $1.3M,
+    $25M, $2.1B (€412k, CHF 412k)."""
     if amount is None or not math.isfinite(amount):
         return "–"
     sign = "−" if amount < 0 else ""
+    symbol = currency()
     amount = abs(amount)
     if amount < 10_000:
-        return f"{sign}${amount:,.0f}"
+        return f"{sign}{symbol}{amount:,.0f}"
     if amount < 999_500:
-        return f"{sign}${amount / 1000:,.0f}k"
+        return f"{sign}{symbol}{amount / 1000:,.0f}k"
     if amount < 9_950_000:
-        return f"{sign}${amount / 1e6:.1f}M"
+        return f"{sign}{symbol}{amount / 1e6:.1f}M"
     if amount < 999_500_000:
-        return f"{sign}${amount / 1e6:,.0f}M"
-    return f"{sign}${amount / 1e9:,.1f}B"
+        return f"{sign}{symbol}{amount / 1e6:,.0f}M"
+    return f"{sign}{symbol}{amount / 1e9:,.1f}B"
 
 
 # Beyond this many weeks a plan is not late but impossible: no number of weeks is worth printing

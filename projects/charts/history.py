@@ -8,7 +8,7 @@ import math
 from projects import vocabulary
 from projects.charts import base
 from projects.charts.base import ACCENT, MUTED
-from projects.formatting import money, percent, score, weeks
+from projects.formatting import currency, money, percent, score, weeks
 from projects.presenters.history import Point
 
 # At most this many labelled ticks on the time axis; every point still has its hover and row.
@@ -123,7 +123,7 @@ def median_figure(history: list[Point], which: str) -> dict:
         title, shown, axis = (
             "Median cost",
             [money(v) for v in values],
-            {"tickprefix": "$"},
+            {"tickprefix": currency()},
         )
     elif which == "weeks":
         values = [point.weeks_p50 for point in history]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from projects.charts import base
 from projects.charts.base import ACCENT, COMPARE, INK
-from projects.formatting import MAX_SHOWN_WEEKS, money, percent, weeks
+from projects.formatting import MAX_SHOWN_WEEKS, currency, currency_label, money, percent, weeks
 
 PHASES = (
     ("data_preparation", "Data preparation"),
@@ -162,13 +162,13 @@ def cost_curve(result: dict, compare: dict | None = None) -> dict:
         limit=budget,
         chance=chance,
         title="Chance the cost stays under each amount",
-        axis_title="Total cost (USD)",
+        axis_title=f"Total cost ({currency_label()})",
         value_text=money,
         limit_words="Budget",
         chance_words="chance of staying within it",
         compare=compare,
-        hover="%{y:.0%} chance of $%{x:,.3s} or less",
-        tick_prefix="$",
+        hover=f"%{{y:.0%}} chance of {currency()}%{{x:,.3s}} or less",
+        tick_prefix=currency(),
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 
 from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, MAX_PILOT_POINTS, InputSpec
-from projects.formatting import number_text, percent_text
+from projects.formatting import currency, money_unit, number_text, percent_text
 
 # Longest text a number field reads. The longest allowed value typed in full with separators
 # ("9,223,372,036,854,775,807", the largest seed) is 25 characters; anything much longer is not
@@ -56,7 +56,7 @@ def parse_number(spec: InputSpec, text: str) -> Any:
     if spec.percent:
         cleaned = cleaned.removesuffix("%")
     if spec.unit.startswith("USD"):
-        cleaned = cleaned.removeprefix("$")
+        cleaned = cleaned.removeprefix(currency().strip())
     match = _PLAIN_NUMBER.fullmatch(cleaned)
     if match is None:
         return text
@@ -356,7 +356,7 @@ class FieldRow:
 
     @property
     def unit(self) -> str:
-        return "%" if self.spec.percent else self.spec.unit
+        return "%" if self.spec.percent else money_unit(self.spec.unit)
 
     @property
     def is_checkbox(self) -> bool:

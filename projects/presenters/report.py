@@ -16,6 +16,7 @@ from projects.formatting import (
     money_delta,
     percent,
     points_delta,
+    result_in_currency,
     score,
     weeks,
     weeks_delta,
@@ -125,7 +126,9 @@ def chance_bar(label: str, probability: float | None) -> ChanceBar:
 
 
 def report(result: dict) -> Report:
-    """Everything the report page shows, from an engine result."""
+    """Everything the report page shows, from an engine result, its sentences' amounts in the
+    team's money."""
+    result = result_in_currency(result)
     inputs = result.get("inputs", {})
     probability = result["probability"]
     metric = vocabulary.metric_name(inputs)
