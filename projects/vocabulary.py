@@ -74,15 +74,17 @@ CHANCES = (
     Chance("by_deadline", "In production by the deadline", "Deadline", "#5b7bd5"),
     Chance("within_budget", "Within budget", "Budget", "#17704a"),
     Chance("meets_target", "Reaches the target {metric}", "Target", "#8a5a00"),
-    Chance("all_targets", "All three at once", "All three", "#1b2330"),
+    Chance("all_targets", "Ships on time, within budget and on target", "All targets", "#1b2330"),
 )
 # The chance of meeting every target at once: the one the trend, the levers, the check-ins and
-# the revision history single out.
+# the revision history single out. With the delivery model v2 it includes reaching production at
+# all (a project stopped before launch meets no target), so its words say "ships".
 ALL_TARGETS = "all_targets"
+ALL_TARGETS_WORDS = "shipping on time, within budget and on target"
 
 
 def all_targets_pill(text: str) -> str:
-    """ "All three: 35%": a pill of the chance of meeting every target (or of its change)."""
+    """ "All targets: 35%": a pill of the chance of meeting every target (or of its change)."""
     short = next(chance.short for chance in CHANCES if chance.key == ALL_TARGETS)
     return f"{short}: {text}"
 

@@ -21,7 +21,7 @@ DRIVER_OUTPUTS = (
     ("production_metric", "What moves production {metric}"),
 )
 TOP_DRIVERS = 6
-# The lever chart draws all three targets in the accent, the single targets in lighter shades
+# The lever chart draws all targets at once in the accent, the single targets in lighter shades
 # of it, so that the bar the levers are ranked by stands out; a chance without a shade here
 # takes its own colour.
 LEVER_SHADES = {
@@ -94,7 +94,7 @@ def drivers_tornado(result: dict, output: str) -> dict | None:
 
 
 def levers(result: dict) -> dict | None:
-    """The levers, ranked by how much each raises the chance of meeting all three targets."""
+    """The levers, ranked by how much each raises the chance of meeting every target at once."""
     rows = result.get("levers") or []
     if not rows:
         return None
@@ -106,7 +106,7 @@ def levers(result: dict) -> dict | None:
     # Plain text on two lines: Plotly's styled <span> would be an inline style, which the
     # site's Content-Security-Policy refuses.
     ticks = [f"{name}<br>{price}" for name, price in zip(names, prices, strict=True)]
-    # All three first: the bar the levers are ranked by.
+    # All targets first: the bar the levers are ranked by.
     chances = sorted(vocabulary.CHANCES, key=lambda chance: chance.key != vocabulary.ALL_TARGETS)
     series = [
         (chance.key, chance.short, LEVER_SHADES.get(chance.key, chance.colour))
@@ -146,7 +146,7 @@ def levers(result: dict) -> dict | None:
         height=90 + 60 * len(rows),
         margin={"l": 230, "r": 16, "t": 40, "b": 44},
     )
-    title = "Levers ranked by gain in the chance of meeting all three targets"
+    title = f"Levers ranked by gain in the chance of {vocabulary.ALL_TARGETS_WORDS}"
     best = rows[0]
     best_gain = (best.get("delta") or {}).get(vocabulary.ALL_TARGETS, 0.0)
     alt = f"{title}. " + "; ".join(
@@ -159,7 +159,7 @@ def levers(result: dict) -> dict | None:
         for name, row, price in zip(names, rows, prices, strict=True)
     )
     if abs(best_gain) < 0.005:
-        alt += ". No single lever changes the chance of meeting all three targets."
+        alt += f". No single lever changes the chance of {vocabulary.ALL_TARGETS_WORDS}."
     return base.figure("levers", title, alt + ".", data, layout)
 
 

@@ -44,7 +44,7 @@ def revision_changes(
 
 def revision_history(project: Project, revisions: list[Revision]) -> list[dict]:
     """Each revision (newest first) with what changed since the one before and the chance of
-    meeting all three targets from its latest estimate."""
+    shipping on time, within budget and on target, from its latest estimate."""
     latest_estimates: dict[int, dict] = {}
     for row in project.estimates.order_by("-created_at", "-id").values(
         "revision_id", "status", "result__probability"

@@ -178,10 +178,10 @@ def test_drivers_tornado_puts_the_strongest_on_top(result):
 def test_levers_ranked_by_gain_in_all_three(result):
     figure = report.levers(result)
     all_three = figure["data"][0]
-    assert all_three["name"] == "All three"
+    assert all_three["name"] == "All targets"
     assert all_three["x"] == sorted(all_three["x"], reverse=True)
     assert [trace["name"] for trace in figure["data"]] == [
-        "All three",
+        "All targets",
         "Deadline",
         "Budget",
         "Target",

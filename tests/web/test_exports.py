@@ -154,7 +154,7 @@ def test_the_portfolio_takes_each_projects_newest_finished_estimate(client, owne
     Estimate.objects.create(revision=first.revision, status=Estimate.Status.FAILED, trials=1000)
     client.force_login(owner)
     rows = as_dicts(read_csv(client.get(reverse("portfolio_csv", args=[project.team_id]))))
-    assert float(rows[0]["Chance: All three at once (%)"]) == 50.0
+    assert float(rows[0]["Chance: Ships on time, within budget and on target (%)"]) == 50.0
     assert rows[0]["Estimated on"] == timezone.localtime(later.finished_at).date().isoformat()
     assert rows[0]["Note"] == "The latest estimate failed"
 
@@ -184,7 +184,7 @@ def test_a_fifth_chance_gets_its_column_by_itself(client, owner, project, monkey
     for rows in (portfolio, history):
         header = rows[0]
         column = header.index("Chance: Reaches production at all (%)")
-        assert header[column + 1] == "Chance: All three at once (%)"
+        assert header[column + 1] == "Chance: Ships on time, within budget and on target (%)"
     assert portfolio[1][portfolio[0].index("Chance: Reaches production at all (%)")] == "87.5"
 
 

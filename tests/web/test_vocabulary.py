@@ -63,7 +63,7 @@ def test_compare_says_how_each_chance_and_median_moved(result):
         "In production by the deadline",
         "Within budget",
         "Reaches the target recall",
-        "All three at once",
+        "Ships on time, within budget and on target",
         "Median cost",
         "Median weeks to production",
         "Median production recall",
@@ -94,7 +94,10 @@ def test_a_fifth_chance_is_one_line(result, monkeypatch):
         lever["delta"] = {**lever["delta"], "reaches_production": 0.02}
 
     cards = report(result).chances
-    assert [card.label for card in cards][3:] == ["Reaches production at all", "All three at once"]
+    assert [card.label for card in cards][3:] == [
+        "Reaches production at all",
+        "Ships on time, within budget and on target",
+    ]
     assert cards[3].text == "90%" and cards[3].tone == "good"
     assert ("Production", "+2 points") in report(result).levers[0].deltas
 
@@ -108,7 +111,7 @@ def test_a_fifth_chance_is_one_line(result, monkeypatch):
         "Budget",
         "Target",
         "Production",
-        "All three",
+        "All targets",
     ]
     assert compare(result, result).chances[3].label == "Reaches production at all"
     assert [trace["name"] for trace in levers(result)["data"]][-1] == "Production"
