@@ -1,4 +1,4 @@
-"""Django admin for every model; revisions and estimate results are read-only there too."""
+"""Django admin for every model; revisions, estimate results and outcomes are read-only there."""
 
 from django.contrib import admin
 
@@ -7,7 +7,9 @@ from projects.models import (
     CheckIn,
     Estimate,
     Invitation,
+    LaterScore,
     Membership,
+    Outcome,
     Project,
     Revision,
     Team,
@@ -124,3 +126,30 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "username", "team__name"]
     readonly_fields = ["token_hash", "accepted_by", "accepted_at", "created_by", "created_at"]
+
+
+class HistoryOnlyAdmin(admin.ModelAdmin):
+    """Outcomes and later scores are corrected on the project page (or through the API), which
+    keeps the old row; the admin only shows them, so that nothing is overwritten silently."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(HistoryOnlyAdmin):
+    list_display = ["project", "status", "ended_on", "cost_usd", "production_score", "withdrawn_at"]
+    list_filter = ["status", "demo"]
+    search_fields = ["project__name", "note"]
+
+
+@admin.register(LaterScore)
+class LaterScoreAdmin(HistoryOnlyAdmin):
+    list_display = ["project", "months", "score", "created_at", "withdrawn_at"]
+    search_fields = ["project__name"]
