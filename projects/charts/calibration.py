@@ -327,7 +327,17 @@ def corrected_curves(result: dict, view: CalibratedView) -> list[dict]:
         layout = base.layout(
             height=280,
             showlegend=True,
-            legend=base.legend(),
+            # Inside the plot at the lower right, where the curves never are: the line's label
+            # takes the space above the plot.
+            legend={
+                **base.legend(),
+                "orientation": "v",
+                "x": 0.98,
+                "xanchor": "right",
+                "y": 0.06,
+                "yanchor": "bottom",
+                "bgcolor": "rgba(255,255,255,0.85)",
+            },
             shapes=shapes,
             annotations=annotations,
             xaxis=base.axis(
