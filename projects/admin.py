@@ -5,12 +5,16 @@ from django.contrib import admin
 from projects.models import (
     ApiToken,
     CheckIn,
+    EmailOptOut,
     Estimate,
     Invitation,
     Membership,
+    OutboundEmail,
+    OutsideDigest,
     Project,
     Revision,
     Team,
+    Watch,
 )
 
 
@@ -124,3 +128,39 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "username", "team__name"]
     readonly_fields = ["token_hash", "accepted_by", "accepted_at", "created_by", "created_at"]
+
+
+# Email ------------------------------------------------------------------------------------------
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox: what was sent, what waits and why. Rows are what went out: read-only."""
+
+    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Watch)
+class WatchAdmin(admin.ModelAdmin):
+    list_display = ["project", "user", "watching", "changed_at"]
+    list_filter = ["watching"]
+    autocomplete_fields = ["user", "project"]
+
+
+@admin.register(OutsideDigest)
+class OutsideDigestAdmin(admin.ModelAdmin):
+    list_display = ["email", "team", "created_at", "stopped_at"]
+    search_fields = ["email", "team__name"]
+
+
+@admin.register(EmailOptOut)
+class EmailOptOutAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]

@@ -19,3 +19,10 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         request_started.connect(_default_currency, dispatch_uid="projects.currency_at_start")
         request_finished.connect(_default_currency, dispatch_uid="projects.currency_at_end")
+
+        from django.core import checks
+
+        from riskboard.mailsettings import deploy_checks
+
+        # Only with --deploy: development sends to the console and links to localhost.
+        checks.register(deploy_checks, checks.Tags.security, deploy=True)

@@ -28,6 +28,7 @@ from kombu import pools
 from kombu.exceptions import KombuError, OperationalError
 from kombu.utils.url import maybe_sanitize_url
 
+from projects import alerts
 from projects.models import CheckIn, Estimate, Project, Revision
 from riskboard.celery import app
 from riskboard.security import count_request, wait_text
@@ -295,20 +296,20 @@ def _claim(estimate_id: int, *, take_over_running: bool) -> bool:
 def run_estimate(estimate_id: int, *, follow_up: bool = True) -> Estimate | None:
     """Run the engine for a queued estimate and save the outcome, success or failure.
 
-    Idempotent: a finished estimate, or one another live process is running, is returned as
-    it is; None when the estimate was replaced before it started (`create_or_reuse`).
-    Database errors propagate (the task retries them); engine errors are recorded on the
-    estimate and never raised. When someone asked for a newer estimate meanwhile, it is queued
-    next, and without a broker run here too when `follow_up` (so a request runs at most two).
-    """
+    Idempotent: a finished estimate, or one another live process is running, is returned as it
+    is; None when it was replaced before it started. Database errors propagate (the task retries
+    them); engine errors are recorded on the estimate. Watchers hear of a moved chance (`alerts`);
+    a newer estimate asked for meanwhile is queued next (run here when `follow_up`, no broker)."""
     ran = False
     with _exclusive(estimate_id) as mine:
         if mine and _claim(estimate_id, take_over_running=connection.vendor == "postgresql"):
             _run_claimed(estimate_id)
             ran = True
     estimate = Estimate.objects.select_related("revision").filter(pk=estimate_id).first()
-    if ran and estimate is not None and estimate.rerun_requested:
-        queue_follow_up(estimate.project_id, run_here=follow_up)
+    if ran and estimate is not None:
+        alerts.after_estimate(estimate_id)
+        if estimate.rerun_requested:
+            queue_follow_up(estimate.project_id, run_here=follow_up)
     return estimate
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from projects.engine import words
 from projects.engine.inputs import InputSpec
 
 # The team's money ------------------------------------------------------------------------------
@@ -198,12 +199,26 @@ def percent(probability: float | None) -> str:
     return f"{round(probability * 100)}%"
 
 
-def score(value: float | None) -> str:
-    """A score (accuracy, recall, precision) as a percentage, one decimal below 10%."""
+def score(value: float | None, against: float | None = None) -> str:
+    """A score (accuracy, recall, F1, …) as a percentage: whole between 10% and 99%, one decimal
+    below 10%, and near 0% or 100% as many as it takes not to read 0% or 100% (99.95%).
+
+    With `against` (the target it is shown beside), enough digits that the two read differently
+    whenever they differ, in the same order: 99.8% against 99.9%, never "100%" against
+    "100%" (the engine's `words.percent_pair`, so the pages and the summary agree)."""
     if value is None or not math.isfinite(value):
         return "–"
-    shown = value * 100
-    return f"{shown:.1f}%" if shown < 10 else f"{round(shown)}%"
+    decimals = _decimals(words.percent(value))
+    if 0.01 <= value < 0.1:
+        decimals = max(decimals, 1)
+    if against is not None and math.isfinite(against):
+        decimals = max(decimals, _decimals(words.percent_pair(value, against)[0]))
+    return words.percent(value, decimals)
+
+
+def _decimals(percent_text: str) -> int:
+    number = percent_text.rstrip("%")
+    return len(number.split(".")[1]) if "." in number else 0
 
 
 def money(amount: float | None) -> str:

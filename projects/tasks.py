@@ -1,4 +1,5 @@
-"""Celery tasks: run one queued estimate, and queue the projects due for a scheduled one.
+"""Celery tasks: run one queued estimate, queue the projects due for a scheduled one, and send
+the outbox's emails and the weekly digests.
 
 Only this module imports `projects.estimates`, never the reverse: the estimates module sends
 `run_estimate_task` by its name (estimates.RUN_ESTIMATE_TASK). Tasks take ids, never model
@@ -18,7 +19,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from projects import estimates
+from projects import digest, estimates, outbox
 from projects.models import Estimate
 
 logger = logging.getLogger(__name__)
@@ -79,3 +80,32 @@ def queue_due_reestimates() -> list[int]:
     if queued:
         logger.info("Queued %d scheduled estimates", len(queued))
     return [estimate.pk for estimate in queued]
+
+
+# Email ----------------------------------------------------------------------------------------
+
+
+@shared_task(
+    autoretry_for=(outbox.EmailNotSent, *TRANSIENT),
+    retry_backoff=30,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=outbox.MAX_ATTEMPTS,
+)
+def send_email_task(email_id: int) -> str:
+    """Send one email of the outbox; a refusal by the SMTP server is retried with exponential
+    backoff (30 s, 1 min, 2 min … up to an hour), recorded on the row each time."""
+    return outbox.deliver(email_id, raise_on_failure=True)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def send_waiting_emails() -> int:
+    """Celery beat: send the emails whose task was lost or whose broker was down."""
+    return len(outbox.send_waiting())
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, max_retries=3)
+def send_due_digests() -> int:
+    """Celery beat, hourly: the weekly digests now due (Monday 07:00 in each team's time zone),
+    each sent once a week whatever how often this runs."""
+    return len(digest.send_due())

@@ -5,9 +5,12 @@ from django.urls import path
 import projects.converters  # noqa: F401  (registers the <id:…> converter)
 from projects import api
 from projects.views import (
+    calibration,
     checkins,
     exports,
     history,
+    notifications,
+    outcomes,
     portfolio,
     project,
     report,
@@ -70,6 +73,17 @@ urlpatterns = [
         history.compare_estimates,
         name="compare_estimates",
     ),
+    # Outcomes, and how a team's forecasts have done
+    path("projects/<id:project_id>/outcome/", outcomes.outcome_edit, name="outcome_edit"),
+    path(
+        "projects/<id:project_id>/outcome/reopen/", outcomes.outcome_reopen, name="outcome_reopen"
+    ),
+    path(
+        "projects/<id:project_id>/calibrated/",
+        calibration.project_calibrated,
+        name="project_calibrated",
+    ),
+    path("teams/<id:team_id>/calibration/", calibration.team_calibration, name="team_calibration"),
     # Downloads: CSV and JSON
     path("teams/<id:team_id>/portfolio.csv", exports.portfolio_csv, name="portfolio_csv"),
     path(
@@ -106,6 +120,22 @@ urlpatterns = [
         teams.token_revoke,
         name="token_revoke",
     ),
+    # Email: alerts, the weekly digest, the team's time zone, unsubscribing
+    path("teams/<id:team_id>/email/", notifications.team_notifications, name="team_notifications"),
+    path("teams/<id:team_id>/time-zone/", notifications.team_time_zone, name="team_time_zone"),
+    path(
+        "teams/<id:team_id>/outside-digests/",
+        notifications.outside_digest_create,
+        name="outside_digest_create",
+    ),
+    path(
+        "teams/<id:team_id>/outside-digests/<id:digest_id>/stop/",
+        notifications.outside_digest_stop,
+        name="outside_digest_stop",
+    ),
+    path("projects/<id:project_id>/watch/", notifications.project_watch, name="project_watch"),
+    path("unsubscribe/<str:token>/", notifications.unsubscribe_view, name="unsubscribe"),
     # The JSON API for pipelines
     path("api/projects/<id:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
+    path("api/projects/<id:project_id>/outcome", api.outcome_create, name="api_outcome_create"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from projects.presenters.project import Change, revision_changes
-from projects.vocabulary import Movement, compare
+from projects.vocabulary import Movement, compare, warning_text
 
 # The inputs the panel offers, in the order it shows them.
 WHATIF_KEYS = (
@@ -60,6 +60,16 @@ def differences(result: dict, saved: dict) -> list[Movement]:
         for row in outlook.chances
     ]
     return chances + outlook.medians
+
+
+def warnings(result: dict) -> list[str]:
+    """The engine's warnings about the what-if's inputs (a target that always answering "no"
+    already meets, say), in the pages' terms."""
+    return [
+        warning_text(str(item.get("field", "")), str(item.get("message", "")))
+        for item in result.get("warnings") or []
+        if isinstance(item, dict)
+    ]
 
 
 def revision_note(changes: list[Change]) -> str:

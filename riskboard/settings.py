@@ -11,6 +11,8 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
+from riskboard.mailsettings import email_settings, from_address, site_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = ("1", "true", "yes", "on")
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "riskboard.security.private_pages",
+    "riskboard.timezones.site_time_zone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -211,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.queue_due_reestimates",
         "schedule": envint("REESTIMATE_CHECK_SECONDS", 60 * 60),
     },
+    # Each team's weekly digest goes out on Monday morning in the team's time zone; the task
+    # runs every hour and sends only what is due and not yet sent (projects/digest.py).
+    "send-weekly-digests": {"task": "projects.tasks.send_due_digests", "schedule": 60 * 60},
+    # Emails the outbox could not hand to a worker (broker down) are sent from here.
+    "send-waiting-emails": {"task": "projects.tasks.send_waiting_emails", "schedule": 5 * 60},
 }
 # Estimates above this many scenarios run on a worker when a broker is set; smaller ones run in
 # the web request (a fraction of a second) so the page shows the result at once.
@@ -230,6 +238,23 @@ WHATIFS_PER_USER = envint("WHATIFS_PER_USER", 300)
 WHATIFS_PER_TEAM = envint("WHATIFS_PER_TEAM", 1000)
 # Sign-ups from one address per hour (riskboard/security.py).
 SIGNUPS_PER_ADDRESS = envint("SIGNUPS_PER_ADDRESS", 10)
+
+# Email (projects/outbox.py): EMAIL_URL picks the backend, DEFAULT_FROM_EMAIL the sender and
+# SITE_URL the start of every link in an email (an email has no request to take the host from).
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip() or "console:"
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = from_address(
+    os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "Riskboard <riskboard@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = site_url(os.environ.get("SITE_URL", "").strip() or "http://localhost:8000")
+# Seconds an email may wait for the SMTP server; a slow server must not hold a worker for long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+# Pending invitations a team may have at once, and invitations one owner may send a day.
+PENDING_INVITATIONS_PER_TEAM = envint("PENDING_INVITATIONS_PER_TEAM", 50)
+INVITATIONS_PER_OWNER_PER_DAY = envint("INVITATIONS_PER_OWNER_PER_DAY", 30)
+# Password-reset emails asked for, per address of the visitor and per email address, an hour.
+PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", 5)
 
 # Security: safe defaults whenever DEBUG is off, each one adjustable for unusual set-ups.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

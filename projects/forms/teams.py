@@ -1,14 +1,19 @@
-"""The forms of people and teams: sign-up, a new team, its settings, an invitation and an API
-token."""
+"""The forms of people and teams: sign-up, password reset, a new team, its settings, an
+invitation and an API token."""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
-from django.core import validators
+from datetime import timedelta
 
-from projects.models import ApiToken, Membership, Team
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core import validators
+from django.urls import reverse
+
+from projects import outbox
+from projects.models import ApiToken, EmailOptOut, Membership, OutboundEmail, Team
 from projects.models.teams import normal_currency
 
 
@@ -20,6 +25,41 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, whose email goes through the outbox (never sent in the
+    request when a broker is set) and is not sent to an address that unsubscribed from them.
+    Django finds the accounts; the page says the same whether there were any."""
+
+    email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput())
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        if EmailOptOut.has(to_email, OutboundEmail.Kind.PASSWORD_RESET):
+            return
+        days = timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT).days
+        outbox.queue(
+            OutboundEmail.Kind.PASSWORD_RESET,
+            to_email,
+            "Reset your Riskboard password",
+            "password_reset",
+            {
+                "username": context["user"].get_username(),
+                "link": outbox.absolute(
+                    reverse("password_reset_confirm", args=[context["uid"], context["token"]])
+                ),
+                "valid_for": f"{days} days" if days != 1 else "a day",
+            },
+            unsubscribe=outbox.unsubscribe_token("reset", email=to_email.lower()),
+        )
 
 
 class TeamForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_checkin_withdrawal'),
+        ('projects', '0007_email'),
     ]
 
     operations = [

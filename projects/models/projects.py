@@ -31,11 +31,13 @@ class ProjectQuerySet(models.QuerySet):
 
     def due(self, now: datetime | None = None) -> list[Project]:
         """The projects due for a scheduled re-estimate at `now` (default: now): not archived,
-        with a cadence (days > 0), with a revision, and with no estimate started (queued) within
-        the last `reestimate_every_days`."""
+        not closed, with a cadence (days > 0), with a revision, and with no estimate started
+        (queued) within the last `reestimate_every_days`."""
         now = now or timezone.now()
         candidates = (
             self.filter(archived=False, reestimate_every_days__gt=0)
+            # A closed project (shipped or stopped) has nothing left to forecast.
+            .exclude(outcomes__withdrawn_at__isnull=True)
             .filter(models.Exists(Revision.objects.filter(project=models.OuterRef("pk"))))
             .annotate(last_estimate_at=models.Max("revisions__estimates__created_at"))
             .order_by("id")
@@ -53,6 +55,11 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     archived = models.BooleanField(default=False)
+    team_watches = models.BooleanField(
+        default=False,
+        help_text="An owner made the whole team watch: every member gets its alerts unless "
+        "they stopped them.",
+    )
     reestimate_every_days = models.PositiveIntegerField(
         default=7,
         help_text="Re-estimate on a schedule every this many days (weekly by default); "
@@ -129,6 +136,10 @@ class Project(models.Model):
         return (
             self.estimates.done().select_related("revision").order_by("-finished_at", "-id").first()
         )
+
+    def current_outcome(self):
+        """How the project ended (an `Outcome`), or None while it is open."""
+        return self.outcomes.filter(withdrawn_at=None).select_related("author", "api_token").first()
 
     def latest_checkin(self) -> CheckIn | None:
         """Where the project stands now: its most recent check-in still counting, or None."""

@@ -77,6 +77,12 @@ class Team(models.Model):
         help_text="Written before every amount of the team's projects; nothing is converted.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA name, e.g. Europe/Paris: the weekly digest's Monday morning and the "
+        "dates on the team's pages.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
@@ -165,6 +171,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    weekly_digest = models.BooleanField(
+        default=False, help_text="The member asked for the team's digest every Monday morning."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

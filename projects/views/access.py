@@ -7,12 +7,14 @@ tries to change something gets 403 with what to ask for; a request over an estim
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import NoReturn
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from projects import estimates
 from projects.converters import parse_id
@@ -39,18 +41,29 @@ def current_membership(request: HttpRequest) -> Membership:
         chosen = memberships.get(team=team)
     if request.session.get(SESSION_TEAM) != chosen.team_id:
         request.session[SESSION_TEAM] = chosen.team_id
+    use_team_time_zone(chosen.team)
     use_currency(chosen.team.currency)
     return chosen
 
 
 def membership_for(request: HttpRequest, team_id: int) -> Membership:
     """The user's membership of a team; 404 for anyone else, so nothing leaks. The page then
-    writes money in the team's currency."""
+    writes dates in the team's time zone and money in its currency."""
     membership = get_object_or_404(
         Membership.objects.select_related("team"), team_id=team_id, user=request.user
     )
+    use_team_time_zone(membership.team)
     use_currency(membership.team.currency)
     return membership
+
+
+def use_team_time_zone(team: Team) -> None:
+    """Dates on this request's page are in the team's time zone (Team.time_zone); the
+    riskboard.timezones middleware puts the site's back after the response."""
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(team.time_zone or "UTC"))
+    except (ValueError, KeyError, OSError):  # a name this machine no longer knows
+        timezone.deactivate()
 
 
 def chosen_membership(request: HttpRequest) -> Membership:
@@ -71,6 +84,7 @@ def project_for(request: HttpRequest, project_id: int) -> tuple[Project, Members
     membership = Membership.objects.filter(team=project.team, user=request.user).first()
     if membership is None:
         not_found()
+    use_team_time_zone(project.team)
     use_currency(project.team.currency)
     return project, membership
 

@@ -1,19 +1,21 @@
 """Sign-up: a new account with its personal team, joining an invited team too when it comes from
-an invitation's link. The log-in and password pages are Django's, limited in
-riskboard/security.py, which the admin's log-in shares."""
+an invitation's link; and the password-reset request, limited as the log-in is. The log-in and
+password-change pages are Django's, limited in riskboard/security.py, which the admin's log-in
+shares; the rest of the password reset is Django's own views with the site's templates."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from projects.forms import SignupForm
+from projects.forms import QueuedPasswordResetForm, SignupForm
 from projects.models import Invitation, Team
 from projects.views.access import SESSION_TEAM, too_many
 from riskboard.security import client_address, count_request, wait_text
@@ -77,3 +79,47 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Welcome, {user.get_username()}. This is your team's portfolio.")
         return redirect("portfolio")
     return render(request, "registration/signup.html", context)
+
+
+# Password reset: Django's views, the request limited per address ------------------------------
+
+# Password-reset requests per address are counted over an hour (PASSWORD_RESETS_PER_ADDRESS); an
+# email address gets at most RESETS_PER_EMAIL emails an hour, silently, whoever asks.
+RESET_WINDOW_SECONDS = 60 * 60
+RESETS_PER_EMAIL = 3
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Django's password-reset request, in the house style, its email sent through the outbox.
+
+    Its answer is the same page whether or not an account has the address, and so is the wait
+    when one visitor asks too often (429, like the log-in). The emails one address receives are
+    limited too, without saying so: a stranger cannot fill someone's inbox."""
+
+    form_class = QueuedPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = count_request(
+            "password-reset",
+            client_address(request),
+            settings.PASSWORD_RESETS_PER_ADDRESS,
+            RESET_WINDOW_SECONDS,
+        )
+        if wait:
+            form = self.get_form_class()(initial={"email": request.POST.get("email", "")[:254]})
+            context = self.get_context_data(
+                form=form,
+                locked_out=(
+                    "Too many password-reset requests from this address. Please wait "
+                    f"{wait_text(wait)} and try again, or ask a team owner for help."
+                ),
+            )
+            return too_many(self.render_to_response(context), wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].casefold()
+        if count_request("password-reset-email", address, RESETS_PER_EMAIL, RESET_WINDOW_SECONDS):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

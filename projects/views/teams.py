@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from projects import invitations, outbox
 from projects.formatting import currency_of, date_text, money
-from projects.forms import InviteForm, TeamForm, TeamSettingsForm, TokenForm
+from projects.forms import InviteForm, SignupForm, TeamForm, TeamSettingsForm, TokenForm
 from projects.models import ApiToken, Invitation, Membership, Team, TeamNeedsAnOwner
 from projects.presenters.teams import invitation_rows
 from projects.views.access import (
@@ -27,6 +28,7 @@ from projects.views.access import (
     membership_for,
     not_found,
     require_owner,
+    too_many,
 )
 
 
@@ -59,10 +61,18 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST":
         require_owner(membership, "invite members")
+        refused = invitations.refusal(team, request.user) if form.is_valid() else ""
+        if refused:
+            form.add_error("who", refused)
+            page = render(request, "teams/team.html", _team_context(membership, form))
+            return too_many(page, 60 * 60)
         if form.is_valid():
             invitation, token = Invitation.issue(
                 team, form.cleaned_data["who"], form.cleaned_data["role"], request.user
             )
+            path = reverse("invitation", args=[token])
+            # Links in emails start with SITE_URL: an email has no request to take the host from.
+            emailed = invitations.email_invitation(invitation, outbox.absolute(path))
             # Shown on this response only: the token is stored as a hash, nowhere else.
             response = render(
                 request,
@@ -71,25 +81,27 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
                     "team": team,
                     "invitation": invitation,
                     "role": invitation.get_role_display().lower(),
-                    "link": request.build_absolute_uri(reverse("invitation", args=[token])),
+                    "link": request.build_absolute_uri(path),
+                    "emailed": emailed,
                     "expires": date_text(invitation.expires_at, with_time=True),
                 },
             )
             response["Cache-Control"] = "private, no-store"
             return response
-    return render(
-        request,
-        "teams/team.html",
-        {
-            "team": team,
-            "membership": membership,
-            "members": team.memberships.select_related("user").order_by("user__username"),
-            "owners": team.memberships.filter(role=Membership.Role.OWNER).count(),
-            "form": form,
-            "roles": Membership.Role.choices,
-            "invitations": invitation_rows(team) if membership.can_manage else [],
-        },
-    )
+    return render(request, "teams/team.html", _team_context(membership, form))
+
+
+def _team_context(membership: Membership, form: InviteForm) -> dict:
+    team = membership.team
+    return {
+        "team": team,
+        "membership": membership,
+        "members": team.memberships.select_related("user").order_by("user__username"),
+        "owners": team.memberships.filter(role=Membership.Role.OWNER).count(),
+        "form": form,
+        "roles": Membership.Role.choices,
+        "invitations": invitation_rows(team) if membership.can_manage else [],
+    }
 
 
 @login_required
@@ -209,6 +221,12 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         context["state"] = "not_for_you"
     else:
         context["state"] = "pending"
+    if not user.is_authenticated:
+        # Sign-up on the invitation's page; the form posts to the sign-up view, which joins.
+        named = (
+            {"email": invitation.email} if invitation.email else {"username": invitation.username}
+        )
+        context["signup_form"] = SignupForm(initial=named)
     return keep_private(render(request, "teams/invitation.html", context))
 
 

@@ -22,9 +22,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from projects import checkins
+from projects import checkins, outbox
 from projects.engine.inputs import normalise_progress
-from projects.models import ApiToken, Estimate, Invitation, Membership, ShareLink, Team
+from projects.models import (
+    ApiToken,
+    Estimate,
+    Invitation,
+    Membership,
+    OutsideDigest,
+    ShareLink,
+    Team,
+)
 from projects.models.tokens import new_token
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +110,30 @@ token_create                 | L   L   405 405 405 405 L   L   | L   L   404 403
 token_revoke                 | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 token_revoke[foreign]        | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
 api_checkin_create           | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 201 404
+password_reset               | 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200
+password_reset_done          | 200 200 200 200 200 200 200 200 | 405 405 405 405 405 405 405 405
+password_reset_confirm       | 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200
+password_reset_complete      | 200 200 200 200 200 200 200 200 | 405 405 405 405 405 405 405 405
+team_notifications           | L   L   404 200 200 200 L   L   | L   L   404 302 302 302 L   L
+team_time_zone               | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
+outside_digest_create        | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
+outside_digest_stop          | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
+outside_digest_stop[foreign] | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
+project_watch                | L   L   405 405 405 405 L   L   | L   L   404 302 302 302 L   L
+unsubscribe                  | 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200
+unsubscribe[unknown]         | 404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404
 api_checkin_create[archived] | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 409 404
+outcome_edit                 | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+outcome_reopen               | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
+project_calibrated           | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+team_calibration             | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+api_outcome_create           | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 201 404
 """
 
 # Views that take no session and so need no CSRF token; every other POST without one is refused.
-CSRF_EXEMPT = {"api_checkin_create"}
+# The unsubscribe link is posted by mail clients (RFC 8058 one-click); its signed token is its
+# only authority.
+CSRF_EXEMPT = {"api_checkin_create", "api_outcome_create", "unsubscribe"}
 
 # What the walk leaves out, and why.
 SKIPPED_NAMESPACES = {
@@ -236,6 +263,9 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
         progress=normalise_progress({"weeks_elapsed": 1, "spent_usd": 1000}),
         author=outsider,
     )
+    outside = OutsideDigest.objects.create(team=team, email="ceo@example.com", created_by=owner)
+    outside.links.set([valid])
+    their_outside = OutsideDigest.objects.create(team=other_team, email="x@example.com")
     return {
         "users": {"owner": owner, "editor": editor, "viewer": viewer, "other": outsider},
         "tokens": {"api_a": token_a, "api_b": token_b},
@@ -250,6 +280,8 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "token_id": to_revoke_token.pk,
             "invitation_id": to_revoke_invitation.pk,
             "checkin_id": checkin.pk,
+            "digest_id": outside.pk,
+            "uidb64": "MQ",
         },
         "variants": {
             "api_checkin_create[archived]": {"project_id": archived.pk},
@@ -260,6 +292,7 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "token_revoke[foreign]": {"token_id": their_token.pk},
             "invitation_revoke[foreign]": {"invitation_id": their_invitation.pk},
             "checkin_withdraw[foreign]": {"checkin_id": their_checkin.pk},
+            "outside_digest_stop[foreign]": {"digest_id": their_outside.pk},
             "member_update[foreign]": {
                 "membership_id": Membership.objects.get(team=other_team, user=outsider).pk
             },
@@ -278,6 +311,9 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "invitation[revoked]": revoked_invitation,
             "invitation[expired]": expired_invitation,
             "invitation[unknown]": new_token(),
+            "password_reset_confirm": "set-password",
+            "unsubscribe": outbox.unsubscribe_token("alert", project=project.pk, user=viewer.pk),
+            "unsubscribe[unknown]": "not-a-signed-token",
         },
         "queries": {
             "portfolio": {"team": team.pk},
@@ -291,6 +327,18 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "token_create": {"name": "matrix"},
             "team_settings": {"name": "Payments", "currency": "€"},
             "share_create": {"label": "matrix"},
+            "outcome_reopen": {"reason": "matrix"},
+            "api_outcome_create": json.dumps(
+                {
+                    "status": "shipped",
+                    "started_on": "2026-01-05",
+                    "date": "2026-06-30",
+                    "cost_usd": 2e5,
+                }
+            ),
+            "team_time_zone": {"time_zone": "Europe/Paris"},
+            "outside_digest_create": {"email": "board@example.com", "links": [valid.pk]},
+            "project_watch": {"watching": "yes"},
         },
         "checkin": checkin,
     }
@@ -371,7 +419,7 @@ def test_every_url_answers_each_visitor_as_expected(visitor, world):
     wrong = []
     for row, expected in EXPECTED.items():
         url = concrete_url(row, world, patterns)
-        post = API_BODY if row.startswith("api_") else world["posts"].get(row, {})
+        post = world["posts"].get(row, API_BODY if row.startswith("api_") else {})
         if isinstance(post, dict):
             post = {**post, "csrfmiddlewaretoken": token}
         for method, data in (("GET", None), ("POST", post)):
@@ -393,8 +441,13 @@ def test_every_post_without_a_csrf_token_is_refused(world):
         name = row.split("[")[0]
         url = concrete_url(row, world, patterns)
         got = status_of(client, "POST", url, world["posts"].get(row, {}), {})
-        # An exempt view authenticates by token only, so a session cookie gets it nothing.
-        expected = "401" if name in CSRF_EXEMPT else "403"
+        # An exempt view authenticates by token only, so a session cookie gets it nothing: the
+        # API answers 401, the unsubscribe link what it answers anyone (its token decides).
+        expected = "403"
+        if name == "api_checkin_create":
+            expected = "401"
+        elif name in CSRF_EXEMPT:
+            expected = EXPECTED[row]["POST"]["anon"]
         if got != expected:
             wrong.append(f"POST {row} ({url}) without a CSRF token: expected {expected}, got {got}")
     assert wrong == []

@@ -22,6 +22,7 @@ Run: bash scripts/test tests/web/test_hostile_input.py
 from __future__ import annotations
 
 import contextlib
+import datetime
 import html
 import json
 import re
@@ -36,6 +37,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -49,12 +51,15 @@ from projects.forms import (
     TeamSettingsForm,
     WhatIfForm,
 )
+from projects.forms.outcome import OutcomeForm
 from projects.models import (
     ApiToken,
     CheckIn,
     Estimate,
     Invitation,
+    LaterScore,
     Membership,
+    Outcome,
     Project,
     Revision,
     ShareLink,
@@ -167,7 +172,7 @@ QUICK_CPU, QUICK_WALL = 0.5, 3.0
 # hashing, slow on purpose and limited per address, is made fast in this module
 # (fast_passwords) so that the bound measures the parsing.
 
-MODELS = (Revision, Estimate, CheckIn, ShareLink, Team, Membership, ApiToken)
+MODELS = (Revision, Estimate, CheckIn, ShareLink, Team, Membership, ApiToken, Outcome, LaterScore)
 
 
 def counts() -> dict[str, int]:
@@ -339,6 +344,52 @@ def test_checkin_form(owner_client, project):
     @given(hostile_data(fields))
     def run(data):
         post_form(owner_client, url, data)
+
+    run()
+
+
+def test_outcome_form(owner_client, project):
+    fields = set(OutcomeForm(project=project).fields)
+    url = reverse("outcome_edit", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(fields))
+    @example({"status": "stopped", "ended_on": "2026-01-01", "cost_usd": "NaN"})
+    @example({"status": "shipped", "ended_on": "1e400", "production_score": "1e1000000"})
+    @example({"status": "shipped", "cost_usd": "9" * 5000, "score_3_months": "-1%"})
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_reopen_form(owner_client, project, owner):
+    url = reverse("outcome_reopen", args=[project.pk])
+    page = owner_client.get(project.get_absolute_url()).content.decode()
+    assert "Reopen" not in page  # open projects have nothing to reopen
+
+    @HYPOTHESIS
+    @given(hostile_data({"reason"}))
+    def run(data):
+        # Closed afresh for every example, so that a valid reason really reopens it.
+        Outcome.objects.filter(project=project, withdrawn_at=None).update(
+            withdrawn_at=timezone.now()
+        )
+        Outcome.objects.create(
+            project=project,
+            status="stopped",
+            started_on=datetime.date(2026, 1, 5),
+            ended_on=datetime.date(2026, 3, 1),
+            cost_usd=1000,
+            stop_reason="other",
+            note="hostile",
+        )
+        before = project.current_outcome()
+        response = post_form(owner_client, url, data)
+        if flash_names_field(owner_client, response, "Why reopen it"):
+            assert project.current_outcome() == before  # refused: still closed
+        else:
+            assert project.current_outcome() is None
 
     run()
 
@@ -609,6 +660,66 @@ def test_api_checkin(project, owner):
     run()
 
 
+OUTCOME_KEYS = [
+    "status",
+    "date",
+    "started_on",
+    "cost_usd",
+    "production_score",
+    "stop_reason",
+    "note",
+    "score_3_months",
+    "score_12_months",
+]
+outcome_values = st.one_of(
+    json_value,
+    st.sampled_from(["shipped", "stopped", "over_budget", "other", "2026-03-01", "2025-01-01"]),
+    st.floats(min_value=-1, max_value=2),
+)
+
+
+def test_api_outcome(project, owner):
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
+    url = reverse("api_outcome_create", args=[project.pk])
+    client = strict_client()
+    bodies = st.one_of(
+        raw_bodies,
+        json_value.map(lambda v: json.dumps(v).encode()),
+        st.dictionaries(st.sampled_from(OUTCOME_KEYS), outcome_values, max_size=7).map(
+            lambda v: json.dumps(v).encode()
+        ),
+    )
+
+    @HYPOTHESIS
+    @given(bodies)
+    @example(
+        b'{"status": "shipped", "date": "2026-03-01", "started_on": "2026-01-01", "cost_usd": NaN}'
+    )
+    @example(b'{"score_3_months": 0.8}')
+    @example(
+        b'{"status": "stopped", "date": "2026-03-01", "started_on": "2026-01-01", '
+        b'"cost_usd": 5, "stop_reason": "other", "note": "\\ud800"}'
+    )
+    def run(body):
+        before = counts()
+        with answered_quickly(f"{body[:300]!r}"):
+            response = client.post(
+                url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
+        assert response.status_code != 500, f"server error for {body[:300]!r}"
+        assert response["Content-Type"] == "application/json"
+        assert response.status_code in (200, 201, 400), response.status_code
+        if response.status_code == 400:
+            assert counts() == before
+            payload = response.json()
+            assert payload.get("fields"), "a 400 must name the bad fields"
+            if body.startswith(b"{") and isinstance(_loads(body), dict):
+                named = set(payload["fields"])
+                assert named <= set(_loads(body)) | set(OUTCOME_KEYS) | {"body"}, named
+
+    run()
+
+
 def _loads(body: bytes):
     try:
         return json.loads(body)
@@ -718,3 +829,69 @@ def _initial_post(project) -> dict:
             data[name] = value
     data.pop("based_on", None)
     return data
+
+
+# --- email: password reset, email settings, time zone, outside digests, watching, unsubscribe --
+
+
+def test_password_reset_form(db):
+    from projects.models import OutboundEmail
+
+    url = reverse("password_reset")
+
+    @HYPOTHESIS
+    @given(hostile_data({"email"}))
+    def run(data):
+        before = OutboundEmail.objects.count()
+        response = post_form(strict_client(), url, data)
+        if response.status_code != 302:
+            assert OutboundEmail.objects.count() == before
+
+    run()
+
+
+def test_email_settings_forms(owner_client, team, project):
+    from projects.models import OutsideDigest
+
+    ShareLink.objects.create(project=project, token="h" * 43, label="board")
+    page_url = reverse("team_notifications", args=[team.pk])
+    zone_url = reverse("team_time_zone", args=[team.pk])
+    outside_url = reverse("outside_digest_create", args=[team.pk])
+    watch_url = reverse("project_watch", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(
+        hostile_data({"weekly_digest"}),
+        hostile_data({"time_zone"}),
+        hostile_data({"email", "links"}),
+        hostile_data({"watching", "team"}),
+    )
+    def run(digest_data, zone_data, outside_data, watch_data):
+        post_form(owner_client, page_url, digest_data)
+        zone_before = Team.objects.get(pk=team.pk).time_zone
+        response = post_form(owner_client, zone_url, zone_data)
+        if response.status_code != 302:
+            assert Team.objects.get(pk=team.pk).time_zone == zone_before
+            assert response.status_code == 400
+            names_each_field(response, response.context["zone_form"])
+        digests = OutsideDigest.objects.count()
+        response = post_form(owner_client, outside_url, outside_data)
+        if response.status_code != 302:
+            assert OutsideDigest.objects.count() == digests
+            names_each_field(response, response.context["outside_form"])
+        flash_names_field(owner_client, post_form(owner_client, watch_url, watch_data), "Alerts")
+
+    run()
+
+
+def test_unsubscribe_links(db):
+    @HYPOTHESIS
+    @given(hostile_text)
+    def run(token):
+        # As an attacker's bytes: lone surrogates cannot be UTF-8 (see `encoded`).
+        path = quote(token[:2000], safe="", errors="surrogatepass") or "x"
+        with answered_quickly(f"unsubscribe {token!r:.100}"):
+            response = strict_client().post(f"/unsubscribe/{path}/")
+        assert response.status_code in (404, 400), response.status_code
+
+    run()

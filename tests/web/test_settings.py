@@ -16,6 +16,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "riskboard.example.com",
     "DATABASE_URL": "postgres://riskboard:secret@db.example.com:5432/riskboard",
     "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
+    "EMAIL_URL": "smtp://riskboard:secret@mail.example.com:587",
+    "SITE_URL": "https://riskboard.example.com",
 }
 
 
@@ -23,7 +25,17 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL")
+        if key
+        not in (
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "EMAIL_URL",
+            "SITE_URL",
+            "DEFAULT_FROM_EMAIL",
+        )
         and not key.startswith(("SECURE_", "DJANGO_"))
     }
     return subprocess.run(
@@ -118,3 +130,22 @@ def test_migrations_apply_on_postgresql(require):
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_the_deploy_check_warns_of_emails_that_would_not_reach_anyone():
+    env = {**PRODUCTION, "EMAIL_URL": "console:", "SITE_URL": "http://localhost:8000"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "riskboard.W001" in output and "SITE_URL" in output
+    assert "riskboard.W002" in output and "EMAIL_URL" in output
+
+
+def test_a_bad_email_setting_stops_start_up_naming_it():
+    for name, value in (
+        ("EMAIL_URL", "mail.example.com"),
+        ("SITE_URL", "riskboard.example.com"),
+        ("DEFAULT_FROM_EMAIL", "nobody"),
+    ):
+        result = manage("check", **{**PRODUCTION, name: value})
+        assert result.returncode != 0 and name in result.stderr, name

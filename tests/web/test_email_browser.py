@@ -1,0 +1,84 @@
+"""The emails as a mail client shows them: the HTML part of the invitation, the alert and the
+digest, opened in Chromium with the network cut off. No email may load anything (no remote
+images, fonts or trackers), each reads at a phone's width without a sideways scroll, and with
+SAVE_SCREENSHOTS=1 their pictures go to docs/screenshots/ (email-*.png)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from projects import alerts, digest, outbox
+from projects.engine import normalise
+from projects.engine.examples import load
+from projects.estimates import queue_estimate
+from projects.models import Estimate, Invitation, Membership, Project, Team
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+MONDAY = datetime(2026, 12, 7, 7, 30, tzinfo=UTC)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+@pytest.fixture
+def emails(make_user, django_capture_on_commit_callbacks) -> dict[str, str]:
+    """The HTML part of a real invitation, alert and digest of a demo team."""
+    owner = make_user("olivia", "olivia@example.com")
+    team = Team.objects.create(name="Customer analytics", time_zone="Europe/London")
+    Membership.objects.create(team=team, user=owner, role=Membership.Role.OWNER, weekly_digest=True)
+    churn = Project.objects.create(
+        team=team, name="Churn prediction across three systems", created_by=owner
+    )
+    inputs = normalise({**load("churn_after_migration"), "trials": 5000, "seed": 101})
+    first = queue_estimate(churn.add_revision(inputs, owner, note="First numbers"))
+    Estimate.objects.filter(pk=first.pk).update(finished_at=MONDAY - timedelta(days=9))
+    alerts.set_watching(churn, owner, True)
+    other = Project.objects.create(team=team, name="Support ticket sentiment", created_by=owner)
+    queue_estimate(
+        other.add_revision(
+            normalise({**load("ticket_sentiment_shift"), "trials": 5000, "seed": 5}), owner
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = Invitation.issue(team, "kim@example.org", "editor", owner)
+        from projects import invitations
+
+        invitations.email_invitation(invitation, outbox.absolute(f"/invitations/{token}/"))
+        later = {**inputs, "deadline_weeks": inputs["deadline_weeks"] - 8}
+        churn.add_revision(later, owner, note="The board wants it two months sooner")
+        queue_estimate(churn.latest_revision())
+        digest.send_due(MONDAY)
+    by_kind = {}
+    for sent in mail.outbox:
+        kind = "invitation" if "invites you" in sent.subject else None
+        kind = kind or ("digest" if "this week" in sent.subject else "alert")
+        by_kind[kind] = sent.alternatives[0][0]
+    assert set(by_kind) == {"invitation", "alert", "digest"}, [m.subject for m in mail.outbox]
+    return by_kind
+
+
+def test_the_emails_load_nothing_and_read_on_a_phone(chromium, emails, tmp_path):
+    save = os.environ.get("SAVE_SCREENSHOTS", "").lower() in ("1", "true", "yes")
+    pictures = DOCS_SCREENSHOTS if save else tmp_path
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = chromium(playwright)
+        for width, suffix in ((720, ""), (375, "-phone")):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            context.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
+            page = context.new_page()
+            for kind, html in emails.items():
+                page.set_content(html, wait_until="load")
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, f"the {kind} email scrolls sideways at {width} px"
+                if not suffix:
+                    page.screenshot(path=pictures / f"email-{kind}.png", full_page=True)
+            context.close()
+        browser.close()
+    assert requests == [], f"an email loaded {requests}"
