@@ -52,7 +52,8 @@ def in_percent(value) -> float | None:
 
 
 def local_day(moment: datetime | None) -> str:
-    """ISO 8601, which every spreadsheet reads as a date: "2026-12-01" in the site's zone."""
+    """ISO 8601, which every spreadsheet reads as a date: "2026-12-01", in the team's time
+    zone (the active one)."""
     return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
