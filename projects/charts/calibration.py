@@ -14,7 +14,7 @@ from projects.calibration import (
 )
 from projects.charts import base
 from projects.charts.base import ACCENT, ACCENT_BAND, COMPARE, INK, MUTED, POOR
-from projects.formatting import money, weeks
+from projects.formatting import currency, money, weeks
 
 QUANTITY_TITLES = {
     "cost_usd": "cost",
@@ -343,7 +343,7 @@ def corrected_curves(result: dict, view: CalibratedView) -> list[dict]:
             xaxis=base.axis(
                 title={"text": title},
                 range=[0, high * 1.02],
-                tickprefix="$" if quantity == "cost_usd" else "",
+                tickprefix=currency() if quantity == "cost_usd" else "",
             ),
             yaxis=base.axis(
                 title={"text": "Chance it stays under"}, range=[0, 101], ticksuffix="%"

@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import vocabulary
+from projects import formatting, vocabulary
 from projects.models import Estimate, ShareLink
 from projects.models.tokens import new_token
+from projects.presenters.exports import quantile_table
 from projects.spreadsheet import BOM, csv_text, filename, safe_cell
 from projects.vocabulary import Chance
 
@@ -240,6 +241,17 @@ def test_an_estimates_quantiles_download_as_csv(client, viewer, team, project):
     assert float(middle["Cost (€)"]) == round(curves["cost_usd"][25])
     assert float(middle["Weeks to production"]) == round(curves["duration_weeks"][25], 1)
     assert len(header) == len(curves)  # every curve, the quantiles first
+
+
+def test_a_curve_the_engine_adds_gets_a_column_by_itself(project):
+    result = project.shown_estimate().result
+    curves = result["curves"]
+    count = len(curves["quantiles"])
+    extra = {"gpu_hours": [float(i) for i in range(count)], "compute_usd": [1000.4] * count}
+    with formatting.currency_of("€"):
+        table = quantile_table({**result, "curves": {**extra, **curves}})
+    assert table.header[-2:] == ["compute (€)", "gpu_hours"]  # after the known ones, by name
+    assert table.rows[3][-2:] == [1000, 3.0]
 
 
 @pytest.mark.parametrize("name", ["estimate_json", "estimate_csv"])
