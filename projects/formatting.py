@@ -240,13 +240,35 @@ def money(amount: float | None) -> str:
     return f"{sign}{symbol}{amount / 1e9:,.1f}B"
 
 
+# Beyond this many weeks a plan is not late but impossible: no number of weeks is worth printing
+# ("20,113 weeks" for 20,000 labels at one a week).
+MAX_SHOWN_WEEKS = 520
+
+
 def weeks(value: float | None) -> str:
-    """Weeks, whole above 10 and to a half below: "23 weeks", "4.5 weeks", "1 week"."""
+    """Weeks, whole above 10 and to a half below: "23 weeks", "4.5 weeks", "1 week"; past ten
+    years, "over 10 years"."""
     if value is None or not math.isfinite(value):
         return "–"
+    if value > MAX_SHOWN_WEEKS:
+        return "over 10 years"
     shown = round(value) if value >= 10 else round(value * 2) / 2
     text = f"{shown:g}"
     return f"{text} week" if shown == 1 else f"{text} weeks"
+
+
+def gpu_hours(value: float | None) -> str:
+    """GPU-hours the way people say them, two significant figures: "850", "1,200", "76,000",
+    "31M"."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if value < 1000:
+        return f"{value:,.0f}"
+    rounded = float(f"{value:.2g}")
+    if rounded >= 1e6:
+        millions = rounded / 1e6
+        return f"{millions:,.1f}M".replace(".0M", "M") if millions < 10 else f"{millions:,.0f}M"
+    return f"{rounded:,.0f}"
 
 
 def points_delta(delta: float | None) -> str:
@@ -272,6 +294,8 @@ def weeks_delta(delta: float | None) -> str:
         return "–"
     if abs(delta) < 0.25:
         return "no change"
+    if abs(delta) > MAX_SHOWN_WEEKS:
+        return "over 10 years more" if delta > 0 else "over 10 years less"
     return ("+" if delta > 0 else "−") + weeks(abs(delta))
 
 

@@ -5,12 +5,8 @@ too, against the saved estimate. The quality charts are in `charts/quality.py`."
 from __future__ import annotations
 
 from projects.charts import base
-from projects.charts.base import (
-    ACCENT,
-    COMPARE,
-    INK,
-)
-from projects.formatting import currency, currency_label, money, percent, weeks
+from projects.charts.base import ACCENT, COMPARE, INK
+from projects.formatting import MAX_SHOWN_WEEKS, currency, currency_label, money, percent, weeks
 
 PHASES = (
     ("data_preparation", "Data preparation"),
@@ -39,22 +35,24 @@ def _s_curve(
     compare: dict | None,
     hover: str,
     tick_prefix: str = "",
+    axis_limit: float | None = None,
 ) -> dict:
     quantiles = result["curves"]["quantiles"]
     values = result["curves"][curve_key]
     data = []
     if compare is not None:
-        data.append(
-            _s_trace(compare["curves"][curve_key], quantiles, "Saved estimate", COMPARE, hover)
-        )
-    data.append(
-        _s_trace(values, quantiles, "What if" if compare is not None else "Chance", ACCENT, hover)
-    )
+        saved = compare["curves"][curve_key]
+        data.append(_s_trace(saved, quantiles, "Saved estimate", COMPARE, hover, value_text))
+    name = "What if" if compare is not None else "Chance"
+    data.append(_s_trace(values, quantiles, name, ACCENT, hover, value_text))
     shapes, annotations = [], []
     # The last scenarios stretch far: show up to the 98th percentile (and the line).
     low, high = min(values), _at(values, quantiles, 0.98)
     if compare is not None:
         high = max(high, _at(compare["curves"][curve_key], quantiles, 0.98))
+    if axis_limit is not None:
+        # An impossible plan's tail (20,000 weeks) would squash the curve into a step.
+        high = min(high, axis_limit)
     if limit is not None:
         low, high = min(low, limit), max(high, limit)
         shapes.append(base.vertical_line(limit))
@@ -128,12 +126,13 @@ def _s_curve(
     return base.figure(key, title, alt, data, layout, note)
 
 
-def _s_trace(values: list, quantiles: list, name: str, colour: str, hover: str) -> dict:
+def _s_trace(values: list, quantiles: list, name: str, colour: str, hover: str, value_text) -> dict:
     return {
         "type": "scatter",
         "mode": "lines",
         "x": values,
         "y": quantiles,
+        "customdata": [value_text(value) for value in values],
         "name": name,
         "line": {"color": colour, "width": 2.5, "shape": "spline", "smoothing": 0.3},
         "hovertemplate": hover + "<extra>" + (name if name != "Chance" else "") + "</extra>",
@@ -188,7 +187,8 @@ def duration_curve(result: dict, compare: dict | None = None) -> dict:
         limit_words="Deadline",
         chance_words="chance of meeting it",
         compare=compare,
-        hover="%{y:.0%} chance of %{x:.0f} weeks or less",
+        hover="%{y:.0%} chance of %{customdata} or less",
+        axis_limit=MAX_SHOWN_WEEKS,
     )
 
 

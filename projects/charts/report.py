@@ -275,8 +275,7 @@ def report_figures(result: dict) -> dict[str, dict]:
     drivers = [drivers_tornado(result, output) for output, _ in DRIVER_OUTPUTS]
     return {
         "outcomes": [
-            cost_curve(result),
-            duration_curve(result),
+            *_time_and_money(result),
             metric_distribution(result),
             test_versus_production(result),
             by_month(result),
@@ -299,11 +298,21 @@ def figures_or_none(result: dict | None) -> dict | None:
         return None
 
 
+def _time_and_money(result: dict, saved: dict | None = None) -> list[dict]:
+    """The cost and duration S-curves; none for a plan that cannot finish (the engine's
+    `impossible`), whose curves would run to "20,000 weeks" and "$219M": the page says why
+    instead."""
+    if result.get("impossible"):
+        return []
+    if saved is not None and saved.get("impossible"):
+        saved = None  # nothing to compare with: the saved plan had no end
+    return [cost_curve(result, compare=saved), duration_curve(result, compare=saved)]
+
+
 def whatif_figures(result: dict, saved: dict) -> list[dict]:
     """The what-if's charts: its S-curves against the saved estimate's, and its months."""
     return [
-        cost_curve(result, compare=saved),
-        duration_curve(result, compare=saved),
+        *_time_and_money(result, saved),
         metric_distribution(result),
         by_month(result),
     ]

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from projects import vocabulary
 from projects.engine.classifier import other_floor
 from projects.engine.inputs import INPUTS_BY_KEY
+from projects.engine.words import count
 from projects.formatting import (
+    gpu_hours,
     money,
     money_delta,
     percent,
@@ -107,6 +109,9 @@ class Report:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     promise: str = ""  # "69% accuracy", the target met in 4 scenarios in 5, when below the target
     promise_against: str = ""  # "90%, reached in under 1%": the target asked and its chance
+    compute_bill: str = ""  # what training costs on average, beside the budget
+    # Parts of the plan that cannot finish (the engine's `impossible`, v2), with the reason.
+    impossible: list[str] = field(default_factory=list)
 
 
 def chance_bar(label: str, probability: float | None) -> ChanceBar:
@@ -134,6 +139,7 @@ def report(result: dict) -> Report:
         chance_bar(chance.long_label(metric), probability.get(chance.key))
         for chance in vocabulary.CHANCES
     ]
+    impossible = impossible_reasons(result)
     outcomes = [
         _outcome(
             "Cost",
@@ -142,6 +148,7 @@ def report(result: dict) -> Report:
             money,
             probability.get("within_budget"),
         ),
+        *_compute_rows(result, "gpu_hours"),
         _outcome(
             "Weeks to production",
             weeks(inputs.get("deadline_weeks")),
@@ -149,6 +156,7 @@ def report(result: dict) -> Report:
             weeks,
             probability.get("by_deadline"),
         ),
+        *_compute_rows(result, "training_weeks"),
         _outcome(
             f"Production {metric}",
             # The target gets the digits it needs beside the most likely value (99.9% vs 99.95%).
@@ -162,6 +170,14 @@ def report(result: dict) -> Report:
         ),
         *_other_side(result, key),
     ]
+    if impossible:
+        # The engine gives no total for a plan that cannot finish: the team would be paid for
+        # as long as it runs. Neither does the page (it would read "$219M" and "20,113 weeks").
+        cost, duration = outcomes[0], next(o for o in outcomes if o.label == "Weeks to production")
+        for row in (cost, duration):
+            row.low = row.middle = row.high = "no end"
+        cost.note = "No total: the team is paid for as long as the plan runs."
+        duration.note = "The plan cannot finish: see why above."
     risks = [
         Risk(
             title=risk.get("title", risk.get("key", "")),
@@ -197,11 +213,11 @@ def report(result: dict) -> Report:
         for item in result.get("warnings") or []
         if isinstance(item, dict)
     ]
-    # The engine writes a trivial target's warning into the summary too; the page shows it
-    # once, in the box of inputs to check right under the summary.
+    # The engine writes a trivial target's warning and an impossible plan's reason into the
+    # summary too; the page says each once, in its box right under the summary.
     warned = {
         str(item.get("message")) for item in result.get("warnings") or [] if isinstance(item, dict)
-    }
+    } | set(impossible)
     return Report(
         summary=[sentence for sentence in result.get("summary", []) if sentence not in warned],
         chances=chances,
@@ -213,6 +229,8 @@ def report(result: dict) -> Report:
         warnings=warnings,
         glossary=[("Balanced accuracy", _first_upper(vocabulary.BALANCED_ACCURACY_MEANING) + ".")],
         promise=_promise(result, metric, target),
+        compute_bill=_compute_bill(result),
+        impossible=impossible,
         promise_against=f"{score(target, against=result.get('promisable_target'))}, "
         f"reached in {percent(probability.get('meets_target'))}",
     )
@@ -270,6 +288,68 @@ def _other_side(result: dict, key: str) -> list[Outcome]:
             )
         )
     return rows
+
+
+def impossible_reasons(result: dict) -> list[str]:
+    """Why parts of the plan cannot finish (the engine's `impossible`, v2), in its words."""
+    return [
+        str(item["reason"])
+        for item in result.get("impossible") or []
+        if isinstance(item, dict) and item.get("reason")
+    ]
+
+
+def _trains_on_gpus(result: dict) -> bool:
+    compute = result.get("compute") or {}
+    hours = (compute.get("gpu_hours") or {}).get("p90")
+    return isinstance(hours, int | float) and hours > 0
+
+
+def _compute_rows(result: dict, key: str) -> list[Outcome]:
+    """The engine's `compute` (v2) beside the budget and the deadline: GPU-hours after the cost,
+    training weeks after the weeks to production; nothing for a project without GPU training."""
+    if not _trains_on_gpus(result):
+        return []
+    stats = result["compute"].get(key) or {}
+    inputs = result.get("inputs") or {}
+    gpus = inputs.get("gpus_per_run")
+    if key == "gpu_hours":
+        return [
+            Outcome(
+                label="Training compute",
+                target="",
+                low=gpu_hours(stats.get("p10")),
+                middle=gpu_hours(stats.get("p50")),
+                high=gpu_hours(stats.get("p90")),
+                chance="",
+                tone="none",
+                note="GPU-hours over all training runs, part of the cost above.",
+            )
+        ]
+    on = f" on {count(gpus)} GPU{'s' if gpus != 1 else ''} a run" if gpus else ""
+    return [
+        Outcome(
+            label="Training time",
+            target="",
+            low=weeks(stats.get("p10")),
+            middle=weeks(stats.get("p50")),
+            high=weeks(stats.get("p90")),
+            chance="",
+            tone="none",
+            note=f"Weeks the GPUs take to train{on}, part of the weeks above.",
+        )
+    ]
+
+
+def _compute_bill(result: dict) -> str:
+    """ "$93M on average, against the $400k budget": the mean compute cost (the engine's
+    `cost_breakdown`), for a project that trains on GPUs."""
+    bill = (result.get("cost_breakdown") or {}).get("compute")
+    if not _trains_on_gpus(result) or not isinstance(bill, int | float):
+        return ""
+    budget = (result.get("inputs") or {}).get("budget_usd")
+    against = f", against the {money(budget)} budget" if isinstance(budget, int | float) else ""
+    return f"{money(bill)} on average{against}"
 
 
 def _promise(result: dict, metric: str, target: float | None) -> str:

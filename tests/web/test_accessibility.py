@@ -81,8 +81,11 @@ def audited(make_user):
     )
     assert all(estimate.status == Estimate.Status.DONE for estimate in estimates)
     _, invitation_token = Invitation.issue(team, "kim@example.org", Membership.Role.EDITOR, owner)
-    # A story whose report and form carry warnings (a target a model without skill meets).
-    fraud = Project.objects.create(team=team, name="Card fraud", created_by=owner)
+    # A story whose report and form carry warnings (a target a model without skill meets), in
+    # a team of its own so that the portfolio above stays as it was.
+    payments = Team.objects.create(name="Payments")
+    Membership.objects.create(team=payments, user=owner, role=Membership.Role.OWNER)
+    fraud = Project.objects.create(team=payments, name="Card fraud", created_by=owner)
     fraud_inputs = normalise({**load("card_fraud_accuracy"), "trials": 2000})
     queue_estimate(fraud.add_revision(fraud_inputs, owner, note="First numbers"))
     return {

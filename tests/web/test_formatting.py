@@ -31,7 +31,15 @@ def test_money(amount, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1.1, "1 week"), (4.3, "4.5 weeks"), (9.6, "9.5 weeks"), (23.4, "23 weeks"), (None, "–")],
+    [
+        (1.1, "1 week"),
+        (4.3, "4.5 weeks"),
+        (9.6, "9.5 weeks"),
+        (23.4, "23 weeks"),
+        (None, "–"),
+        (520, "520 weeks"),
+        (20_113, "over 10 years"),
+    ],  # never "20,113 weeks"
 )
 def test_weeks(value, text):
     assert formatting.weeks(value) == text
