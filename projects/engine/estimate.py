@@ -14,7 +14,7 @@ from . import levers as lever_catalogue
 from .draws import Draws
 from .inputs import normalise, normalise_progress, pilot_warnings
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
 CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
 DRIVER_TRIALS = 5_000
 CHART_TRIALS = 4_000
@@ -47,7 +47,11 @@ KEPT = (
     "runaway_jobs",
     "compliance_cost",
     "labeling_weeks",
+    "training_weeks",
+    "gpu_hours",
     "working_weeks",
+    "cost_tail",
+    "overrun_cost",
     "review",
     "departures",
     "tail",
@@ -74,6 +78,8 @@ DRIVERS = (
     ("integration", "Legacy integration effort"),
     ("governance", "Governance and compliance effort"),
     ("tail", "Black-swan overrun (one project in six)"),
+    ("cost_tail", "Black-swan cost overrun (one project in six)"),
+    ("training_weeks", "Training time on the GPUs"),
     ("labeling_throughput", "Labeling throughput"),
     ("hire_arrival", "Hiring delay"),
     ("departures", "People leaving mid-project"),
@@ -156,6 +162,14 @@ def estimate(
         ("production_metric", "production_metric"),
     ):
         result[name], curves[name] = _stats(arrays[key])
+    result["compute"] = {
+        "gpu_hours": _stats(arrays["gpu_hours"])[0],
+        "training_weeks": _stats(arrays["training_weeks"])[0],
+    }
+    result["impossible"] = [
+        {**entry, "reason": summary.impossible_reason(project, entry)}
+        for entry in _impossible(project, arrays)
+    ]
     result["phase_share"] = _phase_share(arrays)
     result["probability"] = {
         key: float(arrays[key].mean())
@@ -245,6 +259,19 @@ def _target_warnings(project, derived) -> list[dict[str, str]]:
 
     sentence = trivial_target_sentence(project, derived)
     return [{"field": "target_value", "message": sentence}] if sentence else []
+
+
+def _impossible(project: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """Parts of the plan that alone take far beyond the deadline: no date is worth printing."""
+    limit = max(
+        priors.IMPOSSIBLE_DEADLINE_MULTIPLE * project["deadline_weeks"], priors.IMPOSSIBLE_MIN_WEEKS
+    )
+    found = []
+    for cause, key in (("labeling", "labeling_weeks"), ("compute", "training_weeks")):
+        weeks = float(np.median(arrays[key]))
+        if weeks > limit:
+            found.append({"cause": cause, "weeks_p50": weeks, "limit_weeks": limit})
+    return found
 
 
 def _phase_share(arrays: dict[str, np.ndarray]) -> dict[str, float]:
