@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata
 
-from . import accuracy, classifier, model, priors, risks, summary
+from . import accuracy, classifier, launch, model, priors, risks, summary
 from . import levers as lever_catalogue
 from .draws import Draws
 from .inputs import normalise, normalise_progress, pilot_warnings
@@ -68,7 +68,13 @@ KEPT = (
     "within_budget",
     "by_deadline",
     "meets_target",
+    "reaches_production",
     "all_targets",
+    "stop_value",
+    "stop_overrun",
+    "stop_organisation",
+    "stop_fixed",
+    "launch_draw",
 )
 
 DRIVERS = (
@@ -173,8 +179,16 @@ def estimate(
     result["phase_share"] = _phase_share(arrays)
     result["probability"] = {
         key: float(arrays[key].mean())
-        for key in ("within_budget", "by_deadline", "meets_target", "all_targets")
+        for key in (
+            "within_budget",
+            "by_deadline",
+            "meets_target",
+            "reaches_production",
+            "all_targets",
+        )
     }
+    # Share of trials stopped before launch for each reason (a trial can have several).
+    result["stopped_by"] = {cause: float(arrays[f"stop_{cause}"].mean()) for cause in launch.CAUSES}
     result["labels_needed_p50"] = _labels_needed(project, derived, arrays)
     result["promisable_target"] = _promisable(arrays["production_skill"])
     result["drivers"] = _drivers(drivers_sample)
@@ -367,6 +381,7 @@ def _lever_summary(store: dict[str, list[np.ndarray]]) -> dict[str, float]:
         "within_budget": float(arrays["within_budget"].mean()),
         "by_deadline": float(arrays["by_deadline"].mean()),
         "meets_target": float(arrays["meets_target"].mean()),
+        "reaches_production": float(arrays["reaches_production"].mean()),
         "all_targets": float(arrays["all_targets"].mean()),
         "cost_p50_usd": float(np.quantile(arrays["cost"], 0.5)),
         "duration_p50_weeks": float(np.quantile(arrays["duration"], 0.5)),

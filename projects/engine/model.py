@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import accuracy, delivery, priors
+from . import accuracy, delivery, launch, priors
 from .draws import Draws
 
 
@@ -71,5 +71,8 @@ def simulate(
     out.update(accuracy.simulate(project, derived, draws, progress))
     out["within_budget"] = out["cost"] <= project["budget_usd"]
     out["by_deadline"] = out["duration"] <= project["deadline_weeks"]
-    out["all_targets"] = out["within_budget"] & out["by_deadline"] & out["meets_target"]
+    out.update(launch.simulate(project, derived, out, draws))
+    out["all_targets"] = (
+        out["reaches_production"] & out["within_budget"] & out["by_deadline"] & out["meets_target"]
+    )
     return out

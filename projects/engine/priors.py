@@ -102,6 +102,25 @@ SCHEDULE_COMPRESSION_LIMIT = 0.75
 # data and the labels (MODEL.md 4.2). Work outside one's role is slower (assumption).
 OTHER_ROLE_SLOWDOWN = 1.5
 
+# Reaching production (issue 13; docs/model.md). Gartner 2022 (survey of 699 organisations):
+# 54% of AI projects move from pilot to production. RAND (Ryseff et al. 2024) names the root
+# causes: a misunderstood problem, missing data, no deployment infrastructure, a problem too
+# hard, leadership moving on. The numbers below are calibrated on a reference class of typical
+# inputs (docs/validation/launch_*.json), not taken from one source each.
+MIN_USEFUL_GAIN = 0.02  # balanced accuracy over today's solution that a pilot must show
+NO_GAIN_STOP = 0.9  # a pilot that does not beat today's solution is stopped 9 times in 10
+SHORTFALL_STOP_MAX = 0.6  # far short of the target: stopped 6 times in 10
+SHORTFALL_STOP_FULL = 0.3  # relative shortfall at which that chance is reached
+SPONSOR_PATIENCE_MEDIAN = 1.0  # sponsors carry a median overrun of 100% of budget or time
+SPONSOR_PATIENCE_SIGMA = 0.6
+STOP_HAZARD_PER_MONTH = 0.015  # priorities change, the sponsor leaves (a well-run organisation)
+STOP_FIRST_ML = 1.5  # no path to production yet (RAND: infrastructure)
+STOP_NO_DOMAIN_EXPERT = 1.5  # the problem misunderstood (RAND: the most common root cause)
+STOP_PER_MISSING_CAPABILITY = 0.1  # monitoring, versioning, rollback, retraining missing
+STOP_PRIVACY_UNPLANNED = 1.3  # personal data without an anonymisation plan: legal stops
+STOP_REGULATED = 1.2  # reviews that can say no
+STOP_HORIZON_WEEKS = 104.0  # past two years the organisation's patience is the overrun rule
+
 # Impossible plans: labeling or compute alone past this many times the deadline, and past
 # three years, cannot be planned around (assumption; the summary says so instead of a number).
 IMPOSSIBLE_DEADLINE_MULTIPLE = 4.0

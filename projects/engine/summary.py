@@ -21,6 +21,7 @@ def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> 
         f"Bottom line: {overall} of being in production within "
         f"{words.weeks(project['deadline_weeks'])}, within {words.usd(project['budget_usd'])} "
         f"and at {target}.",
+        _launch(result),
         _cost(project, result),
         _time(project, result),
         _quality(project, derived, result),
@@ -54,6 +55,27 @@ def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> 
             "top of the project cost."
         )
     return out
+
+
+STOP_REASONS = {
+    "value": "the model not beating today's solution clearly, or falling far short of the target",
+    "overrun": "cost or time running so far past the plan that the sponsors pull out",
+    "organisation": "priorities changing before launch, likelier in a first ML project, "
+    "without a domain expert or without the means to deploy",
+}
+
+
+def _launch(result: dict[str, Any]) -> str:
+    chance = result["probability"]["reaches_production"]
+    text = (
+        f"Launch: {words.chance_of(chance)} that it reaches production at all; across "
+        "companies, about half of AI pilots do (Gartner 2022)."
+    )
+    stopped = result.get("stopped_by") or {}
+    if chance < 0.99 and stopped:
+        cause = max(stopped, key=stopped.get)
+        text += f" The likeliest reason to be stopped: {STOP_REASONS[cause]}."
+    return text
 
 
 def _cost(project: dict[str, Any], result: dict[str, Any]) -> str:
