@@ -379,38 +379,32 @@ def minimum_schedule(effort_weeks: np.ndarray) -> np.ndarray:
 def build_plan(
     project: dict[str, Any], team: Team, out: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
-    """When each role finishes its own work, with the work a plan runs in sequence.
+    """When the team's own work is done, and when the prepared data is ready.
 
-    Data engineers prepare the data, then wire in the legacy systems; ML engineers (and the
-    people still to hire) model and do the governance work. A role nobody holds falls to the
-    other role, slower. Coordination overhead (Brooks) slows everyone.
+    Roles: only ML engineers (and the people still to hire, who are ML hires) model and do the
+    governance work; only data engineers wire in the legacy systems; both prepare data (data
+    scientists spend about 45% of their time on it: Anaconda 2020). A role nobody holds falls
+    to the other role, slower. The team finishes when the slowest of three is done: everyone
+    on all the work, the ML engineers on theirs, the data engineers on theirs. Coordination
+    overhead (Brooks) slows everyone.
     """
     focus = coordination(project)
-    data_work = out["data_preparation"] + out["integration"]
-    ml_work = out["modeling"] + out["governance"]
     has_data = bool(team.data_role.any())
     has_ml = bool((~team.data_role).any())
     slower = priors.OTHER_ROLE_SLOWDOWN
+    integration = out["integration"] * (1.0 if has_data else slower)
+    ml_own = (out["modeling"] + out["governance"]) * (1.0 if has_ml else slower)
+    shared = out["data_preparation"] + integration + ml_own
+    done = time_to_deliver(team, shared / focus)
     if has_data and has_ml:
-        data_done = time_to_deliver(team.role(True), data_work / focus)
-        ml_done = time_to_deliver(team.role(False), ml_work / focus)
-        data_share = out["data_preparation"] / np.maximum(data_work, 1e-12)
-    elif has_ml:  # ML engineers prepare the data first, then model
-        load = data_work * slower + ml_work
-        ml_done = time_to_deliver(team, load / focus)
-        data_done = ml_done * data_work * slower / load
-        data_share = out["data_preparation"] / np.maximum(data_work, 1e-12)
-    else:  # data engineers model too
-        load = data_work + ml_work * slower
-        data_done = time_to_deliver(team, load / focus)
-        ml_done = data_done
-        data_share = out["data_preparation"] / np.maximum(load, 1e-12)
-        data_done = data_done * data_work / load
+        done = np.maximum(done, time_to_deliver(team.role(False), ml_own / focus))
+        if project["legacy_systems"]:
+            done = np.maximum(done, time_to_deliver(team.role(True), integration / focus))
     return {
-        "focus": np.full_like(data_done, focus),
-        "data_ready": data_done * data_share,
-        "data_done": data_done,
-        "ml_done": ml_done,
+        "focus": np.full_like(done, focus),
+        # Data preparation comes first in the plan: ready after its share of the work.
+        "data_ready": done * out["data_preparation"] / np.maximum(shared, 1e-12),
+        "done": done,
     }
 
 
@@ -474,16 +468,15 @@ def simulate(
     # integration, and everyone joins it.
     model_ready = np.maximum.reduce(
         [
-            plan["ml_done"],
+            plan["done"],
             plan["data_ready"] + modeling_tail,
             elapsed + labeling_weeks + modeling_tail,
             np.maximum(plan["data_ready"], elapsed) + training_weeks,
         ]
     )
-    ready = np.maximum(model_ready, plan["data_done"])
-    speed = np.maximum(team.speed(ready), 0.25) * plan["focus"]
-    build = ready + out["deployment"] / speed
-    working_weeks = np.maximum(plan["ml_done"], plan["data_done"])
+    speed = np.maximum(team.speed(model_ready), 0.25) * plan["focus"]
+    build = model_ready + out["deployment"] / speed
+    working_weeks = plan["done"]
     floor = minimum_schedule(out["effort"])
     duration = np.maximum(build, floor)
     review = np.zeros_like(duration)
