@@ -76,11 +76,11 @@ def money_unit(unit: str) -> str:
     return currency_label() + unit.removeprefix("USD")
 
 
-def in_currency(text: str) -> str:
-    """One of the engine's sentences with its "$" amounts in the team's money: "costs about
-    $4,800" -> "costs about €4,800" or "CHF 4,800". The amounts it quotes from published sources
-    stay dollars, written "US$4.88M"."""
-    symbol = currency()
+def in_currency(text: str, symbol: str | None = None) -> str:
+    """One of the engine's sentences with its "$" amounts in the team's money (`symbol`, else
+    the active one): "costs about $4,800" -> "costs about €4,800" or "CHF 4,800". The amounts it
+    quotes from published sources stay dollars, written "US$4.88M"."""
+    symbol = symbol or currency()
     if symbol == DEFAULT_CURRENCY or "$" not in text:
         return text
     for cited in CITED_DOLLAR_AMOUNTS:

@@ -105,7 +105,8 @@ def queue(
             row = OutboundEmail.objects.create(
                 kind=kind,
                 to=to,
-                subject=subject[:300],
+                # One line: a name with a line break must not break the header (or inject one).
+                subject=" ".join(subject.split())[:300],
                 text=render_to_string(f"email/{template}.txt", context),
                 html=render_to_string(f"email/{template}.html", context),
                 headers=headers,

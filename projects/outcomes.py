@@ -80,7 +80,7 @@ def outcome_problems(fields: dict, project: Project) -> dict[str, str]:
     if cost is None:
         errors["cost_usd"] = "is required: the actual total cost, or the money spent when stopped"
     elif not math.isfinite(cost) or not 0 <= cost <= MAX_COST_USD:
-        errors["cost_usd"] = f"must be from 0 to {MAX_COST_USD:,.0f} US dollars"
+        errors["cost_usd"] = f"must be from 0 to {MAX_COST_USD:,.0f}, in the team's money"
     elif cost == 0 and status == Outcome.Status.SHIPPED:
         errors["cost_usd"] = "must be more than 0 for a project that shipped"
     score = fields.get("production_score")

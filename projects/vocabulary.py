@@ -74,6 +74,7 @@ CHANCES = (
     Chance("by_deadline", "In production by the deadline", "Deadline", "#5b7bd5"),
     Chance("within_budget", "Within budget", "Budget", "#17704a"),
     Chance("meets_target", "Reaches the target {metric}", "Target", "#8a5a00"),
+    Chance("reaches_production", "Reaches production at all", "Ships", "#7a3e9d"),
     Chance("all_targets", "Ships on time, within budget and on target", "All targets", "#1b2330"),
 )
 # The chance of meeting every target at once: the one the trend, the levers, the check-ins and

@@ -14,7 +14,7 @@ from projects.calibration import (
 )
 from projects.charts import base
 from projects.charts.base import ACCENT, ACCENT_BAND, COMPARE, INK, MUTED, POOR
-from projects.formatting import money, weeks
+from projects.formatting import currency, money, weeks
 
 QUANTITY_TITLES = {
     "cost_usd": "cost",
@@ -327,13 +327,23 @@ def corrected_curves(result: dict, view: CalibratedView) -> list[dict]:
         layout = base.layout(
             height=280,
             showlegend=True,
-            legend=base.legend(),
+            # Inside the plot at the lower right, where the curves never are: the line's label
+            # takes the space above the plot.
+            legend={
+                **base.legend(),
+                "orientation": "v",
+                "x": 0.98,
+                "xanchor": "right",
+                "y": 0.06,
+                "yanchor": "bottom",
+                "bgcolor": "rgba(255,255,255,0.85)",
+            },
             shapes=shapes,
             annotations=annotations,
             xaxis=base.axis(
                 title={"text": title},
                 range=[0, high * 1.02],
-                tickprefix="$" if quantity == "cost_usd" else "",
+                tickprefix=currency() if quantity == "cost_usd" else "",
             ),
             yaxis=base.axis(
                 title={"text": "Chance it stays under"}, range=[0, 101], ticksuffix="%"

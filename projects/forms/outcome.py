@@ -8,6 +8,7 @@ from django import forms
 
 from projects import outcomes
 from projects.engine.inputs import InputSpec
+from projects.formatting import DEFAULT_CURRENCY, currency, currency_label
 from projects.forms.fields import NumberField
 from projects.models import Outcome, Project
 from projects.models.outcomes import LATER_MONTHS, MAX_COST_USD, NOTE_MAX_LENGTH
@@ -51,7 +52,8 @@ class OutcomeForm(forms.Form):
     cost_usd = NumberField(
         COST,
         label=outcomes.LABELS["cost_usd"],
-        help_text="US dollars: the total cost if it shipped, the money spent if it stopped.",
+        help_text="In the team's money: the total cost if it shipped, the money spent if it "
+        "stopped.",
     )
     production_score = NumberField(
         SCORE,
@@ -128,7 +130,9 @@ class OutcomeForm(forms.Form):
 def _allowed(spec: InputSpec) -> str:
     if spec.percent:
         return "a percentage from 0% to 100%"
-    return f"an amount in US dollars from 0 to {MAX_COST_USD:,.0f}"
+    # In the team's money (docs/exports.md); "$" stays "US dollars", the engine's default.
+    money_words = "US dollars" if currency() == DEFAULT_CURRENCY else currency_label()
+    return f"an amount in {money_words} from 0 to {MAX_COST_USD:,.0f}"
 
 
 class ReopenForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
@@ -36,8 +37,15 @@ class ProjectQuerySet(models.QuerySet):
         now = now or timezone.now()
         candidates = (
             self.filter(archived=False, reestimate_every_days__gt=0)
-            # A closed project (shipped or stopped) has nothing left to forecast.
-            .exclude(outcomes__withdrawn_at__isnull=True)
+            # A closed project (shipped or stopped) has nothing left to forecast. The model is
+            # looked up by name: models/outcomes.py imports this module.
+            .exclude(
+                models.Exists(
+                    apps.get_model("projects", "Outcome").objects.filter(
+                        project=models.OuterRef("pk"), withdrawn_at=None
+                    )
+                )
+            )
             .filter(models.Exists(Revision.objects.filter(project=models.OuterRef("pk"))))
             .annotate(last_estimate_at=models.Max("revisions__estimates__created_at"))
             .order_by("id")

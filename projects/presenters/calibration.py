@@ -141,16 +141,18 @@ def brier_table(summaries: dict[str, HorizonSummary]) -> list[dict]:
             if skill is None:
                 cells.append(Cell("not forecast", "none", ""))
             elif skill.count < FEWEST_FOR_A_PERCENTAGE:
-                text = f"Brier {skill.brier:.2f}; {skill.count} projects"
+                text = f"Brier {skill.brier:.2f} · {skill.count} projects"
                 cells.append(Cell(text, "none", "too few to rate"))
             elif skill.skill is None:
-                text = f"Brier {skill.brier:.2f}; {skill.count} projects"
+                text = f"Brier {skill.brier:.2f} · {skill.count} projects"
                 cells.append(Cell(text, "none", "all alike: nothing to tell apart"))
             else:
                 tone = "good" if skill.skill > 0.1 else ("fair" if skill.skill >= -0.1 else "poor")
                 verdict = {"good": "beats", "fair": "no better than", "poor": "worse than"}[tone]
-                text = f"Brier {skill.brier:.2f}, skill {skill.skill:+.2f}; {skill.count} projects"
-                record = f"{verdict} quoting the track record ({whole_percent(skill.base_rate)})"
+                text = (
+                    f"Brier {skill.brier:.2f} · skill {skill.skill:+.2f} · {skill.count} projects"
+                )
+                record = f"{verdict} always saying {whole_percent(skill.base_rate)}"
                 cells.append(Cell(text, tone, record))
         rows.append({"label": label, "cells": cells})
     return rows

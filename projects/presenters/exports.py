@@ -52,7 +52,8 @@ def in_percent(value) -> float | None:
 
 
 def local_day(moment: datetime | None) -> str:
-    """ISO 8601, which every spreadsheet reads as a date: "2026-12-01" in the site's zone."""
+    """ISO 8601, which every spreadsheet reads as a date: "2026-12-01", in the team's time
+    zone (the active one)."""
     return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
@@ -207,8 +208,12 @@ def quantile_table(result: dict) -> Table:
     quantiles = curves.get("quantiles") or []
     metric = vocabulary.metric_name(result.get("inputs"))
     columns = []
-    for key, values in curves.items():
-        if key == "quantiles" or not isinstance(values, list) or len(values) != len(quantiles):
+    # In CURVE_COLUMNS' order, then any other by name: PostgreSQL keeps no key order in JSON.
+    keys = [key for key in CURVE_COLUMNS if key in curves]
+    keys += sorted(key for key in curves if key not in CURVE_COLUMNS and key != "quantiles")
+    for key in keys:
+        values = curves[key]
+        if not isinstance(values, list) or len(values) != len(quantiles):
             continue
         heading, shown = CURVE_COLUMNS.get(key) or _unlisted_curve(key)
         columns.append((heading.format(money=currency_label(), metric=metric), shown, values))

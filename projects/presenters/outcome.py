@@ -101,9 +101,32 @@ def forecast_column(title: str, estimate: Estimate, outcome: Outcome) -> Forecas
     probability = result.get("probability") or {}
     chances = []
     if "reaches_production" in probability:
-        chances.append(("Reaches production", percent(probability["reaches_production"])))
-    chances.append(("All targets at once", percent(probability.get("all_targets"))))
+        chances.append(("Chance it reaches production", percent(probability["reaches_production"])))
+    chances.append(("Chance of all targets at once", percent(probability.get("all_targets"))))
+    verdict = targets_verdict(result.get("inputs") or {}, outcome)
+    if verdict:
+        chances.append(("What happened", verdict))
     return ForecastColumn(title, date_text(estimate.finished_at), rows, chances)
+
+
+def targets_verdict(inputs: dict, outcome: Outcome) -> str:
+    """Which of that estimate's targets the project met, in words."""
+    if not outcome.shipped:
+        return "stopped before production: no target met"
+    missed = []
+    if "budget_usd" in inputs and outcome.cost_usd > inputs["budget_usd"]:
+        missed.append(f"the {money(inputs['budget_usd'])} budget")
+    if "deadline_weeks" in inputs and outcome.actual_weeks > inputs["deadline_weeks"]:
+        missed.append(f"the {weeks(inputs['deadline_weeks'])} deadline")
+    if outcome.production_score is None:
+        unknown = "; the target could not be judged (no production score)"
+    else:
+        unknown = ""
+        if "target_value" in inputs and outcome.production_score < inputs["target_value"]:
+            missed.append(f"the {score(inputs['target_value'])} target")
+    if not missed:
+        return ("met every target" if not unknown else "met budget and deadline") + unknown
+    return "missed " + " and ".join(missed) + unknown
 
 
 def outcome_panel(project: Project, outcome: Outcome | None) -> dict | None:

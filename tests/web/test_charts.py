@@ -185,6 +185,7 @@ def test_levers_ranked_by_gain_in_all_three(result):
         "Deadline",
         "Budget",
         "Target",
+        "Ships",
     ]
     assert report.levers({**result, "levers": []}) is None
 

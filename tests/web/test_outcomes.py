@@ -50,7 +50,7 @@ def owner_client(client, owner):
 
 
 def test_it_closes_a_project_as_shipped_and_the_report_shows_forecast_against_actual(
-    owner_client, project
+    owner_client, project, make_project
 ):
     estimate = backdate(project)
     response = owner_client.post(reverse("outcome_edit", args=[project.pk]), shipped())
@@ -66,8 +66,12 @@ def test_it_closes_a_project_as_shipped_and_the_report_shows_forecast_against_ac
     assert money(cost.quantile(0.5)) in page and money(cost.quantile(0.8)) in page
     where = "beyond its P80" if cost.quantile(0.8) < 250000 else "within its P80"
     assert where in page
-    # The project stops being re-estimated on a schedule.
-    assert project not in Project.objects.due(timezone.now() + datetime.timedelta(days=30))
+    # The project stops being re-estimated on a schedule; open ones go on.
+    open_project = make_project(project.team, project.created_by, name="Still open")
+    due = Project.objects.due(timezone.now() + datetime.timedelta(days=30))
+    assert project not in due and open_project in due
+    outcomes.reopen(project.current_outcome(), reason="Rolled back", by=None)
+    assert project in Project.objects.due(timezone.now() + datetime.timedelta(days=30))
 
 
 def test_it_says_when_no_estimate_came_before_the_end(owner_client, project):
