@@ -82,6 +82,12 @@ CHANCES = (
 # all (a project stopped before launch meets no target), so its words say "ships".
 ALL_TARGETS = "all_targets"
 ALL_TARGETS_WORDS = "shipping on time, within budget and on target"
+# Why a project is stopped before launch (the engine's `stopped_by`, delivery model v2).
+STOP_WORDS = {
+    "overrun": "cost or time run so far past the plan that the sponsors pull out",
+    "value": "the model does not clearly beat today's solution, or falls far short of the target",
+    "organisation": "priorities change before launch",
+}
 
 
 def all_targets_pill(text: str) -> str:

@@ -110,6 +110,8 @@ class Report:
     promise: str = ""  # "69% accuracy", the target met in 4 scenarios in 5, when below the target
     promise_against: str = ""  # "90%, reached in under 1%": the target asked and its chance
     compute_bill: str = ""  # what training costs on average, beside the budget
+    # Why it may never ship: the engine's `stopped_by` (v2), likeliest first.
+    stopped: list[str] = field(default_factory=list)
     # Parts of the plan that cannot finish (the engine's `impossible`, v2), with the reason.
     impossible: list[str] = field(default_factory=list)
 
@@ -231,6 +233,7 @@ def report(result: dict) -> Report:
         promise=_promise(result, metric, target),
         compute_bill=_compute_bill(result),
         impossible=impossible,
+        stopped=_stopped(result),
         promise_against=f"{score(target, against=result.get('promisable_target'))}, "
         f"reached in {percent(probability.get('meets_target'))}",
     )
@@ -288,6 +291,30 @@ def _other_side(result: dict, key: str) -> list[Outcome]:
             )
         )
     return rows
+
+
+# A reason to stop that fewer scenarios than this have is not worth a line.
+STOP_SHOWN = 0.05
+
+
+def _stopped(result: dict) -> list[str]:
+    """ "In 94% of scenarios, cost or time run so far past the plan that the sponsors pull
+    out": each reason the engine stops the project for, likeliest first (a scenario may have
+    several); nothing when it almost surely ships."""
+    shares = result.get("stopped_by") or {}
+    ships = (result.get("probability") or {}).get("reaches_production")
+    if not isinstance(ships, int | float) or ships > 0.99:
+        return []
+    found = [
+        (share, vocabulary.STOP_WORDS[cause])
+        for cause, share in shares.items()
+        if cause in vocabulary.STOP_WORDS and isinstance(share, int | float)
+    ]
+    return [
+        f"In {percent(share)} of scenarios, {words}."
+        for share, words in sorted(found, reverse=True)
+        if share >= STOP_SHOWN
+    ]
 
 
 def impossible_reasons(result: dict) -> list[str]:

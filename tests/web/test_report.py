@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from projects import estimates
+from projects import estimates, formatting
 from projects.models import Estimate
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,80 @@ def test_f1_and_pr_auc_targets_read_on_the_report(client, make_project, team, ow
     labels = [row.label for row in report.outcomes]
     assert labels[2:] == [f"Production {name}", "Production recall", "Production precision"]
     assert "at the threshold with the best F1" in report.outcomes[3].note
+
+
+def test_five_chances_and_why_it_may_never_ship(client, make_project, team, owner):
+    from projects.engine.examples import load
+
+    project = make_project(team, owner, **{**load("frontier_chatbot"), "trials": 4000})
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    report = page.context["report"]
+    result = project.shown_estimate().result
+    assert [card.label for card in report.chances] == [
+        "In production by the deadline",
+        "Within budget",
+        "Reaches the target accuracy",
+        "Reaches production at all",
+        "Ships on time, within budget and on target",
+    ]
+    assert report.chances[3].text == formatting.percent(result["probability"]["reaches_production"])
+    # Likeliest reason first, each with its share of scenarios.
+    shares = sorted(result["stopped_by"].values(), reverse=True)
+    assert report.stopped[0] == (
+        f"In {formatting.percent(shares[0])} of scenarios, cost or time run so far past the plan "
+        "that the sponsors pull out."
+    )
+    assert len(report.stopped) == sum(share >= 0.05 for share in shares)
+    text = _page_text(page)
+    assert "Why it may never reach production" in text
+    assert "Launch:" in text  # the engine's sentence on reaching production, in the summary
+
+
+def test_the_compute_bill_and_training_time_sit_beside_the_budget_and_deadline(
+    client, make_project, team, owner
+):
+    from projects.engine.examples import load
+
+    project = make_project(team, owner, **{**load("gpu_weekend_runaway"), "trials": 4000})
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    report = page.context["report"]
+    result = project.shown_estimate().result
+    labels = [row.label for row in report.outcomes]
+    assert labels[:4] == ["Cost", "Training compute", "Weeks to production", "Training time"]
+    compute, training = report.outcomes[1], report.outcomes[3]
+    assert compute.middle == formatting.gpu_hours(result["compute"]["gpu_hours"]["p50"])
+    assert training.middle == formatting.weeks(result["compute"]["training_weeks"]["p50"])
+    assert "on 8 GPUs a run" in training.note
+    bill = formatting.money(result["cost_breakdown"]["compute"])
+    assert report.compute_bill == f"{bill} on average, against the $120k budget"
+    assert f"The compute bill: {bill} on average, against the $120k budget" in _page_text(page)
+
+
+def test_a_project_without_gpus_shows_no_compute(client, project, owner):
+    client.force_login(owner)
+    report = client.get(project.get_absolute_url()).context["report"]
+    assert "Training compute" not in [row.label for row in report.outcomes]
+    assert report.compute_bill == ""
+
+
+def test_a_plan_that_cannot_finish_says_why_and_prints_no_weeks(client, make_project, team, owner):
+    project = make_project(team, owner, planned_new_labels=20_000, labels_per_week=1)
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    report = page.context["report"]
+    result = project.shown_estimate().result
+    assert result["impossible"] and result["duration_weeks"]["p50"] > 10_000
+    assert report.impossible == [entry["reason"] for entry in result["impossible"]]
+    text = _page_text(page)
+    assert "This plan cannot finish" in text
+    assert "Impossible as planned: labeling 20,000 examples at 1 a week" in text
+    # Said once: the box, not the summary as well; no weeks or total cost printed.
+    assert text.split("Risk register")[0].count("Impossible as planned: labeling") == 1
+    cost, weeks_row = report.outcomes[0], report.outcomes[1]
+    assert (weeks_row.low, weeks_row.middle, weeks_row.high) == ("no end",) * 3
+    assert (cost.low, cost.middle, cost.high) == ("no end",) * 3
+    assert "20,1" not in text.split("Risk register")[0]
+    keys = [figure["key"] for figure in page.context["charts"]["outcomes"]]
+    assert "cost" not in keys and "duration" not in keys
