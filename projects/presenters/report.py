@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from projects import vocabulary
 from projects.engine.classifier import other_floor
 from projects.engine.inputs import INPUTS_BY_KEY
-from projects.engine.words import count
 from projects.formatting import (
     gpu_hours,
     money,
@@ -353,7 +352,8 @@ def _compute_rows(result: dict, key: str) -> list[Outcome]:
                 note="GPU-hours over all training runs, part of the cost above.",
             )
         ]
-    on = f" on {count(gpus)} GPU{'s' if gpus != 1 else ''} a run" if gpus else ""
+    # The input as typed (2,048 GPUs), not rounded like a result.
+    on = f" on {gpus:,} GPU{'s' if gpus != 1 else ''} a run" if isinstance(gpus, int) else ""
     return [
         Outcome(
             label="Training time",

@@ -267,3 +267,21 @@ def test_a_plan_that_cannot_finish_says_why_and_prints_no_weeks(client, make_pro
     assert "20,1" not in text.split("Risk register")[0]
     keys = [figure["key"] for figure in page.context["charts"]["outcomes"]]
     assert "cost" not in keys and "duration" not in keys
+
+
+def test_a_model_sized_by_parameters_and_tokens_shows_its_compute_in_millions(
+    client, make_project, team, owner
+):
+    from projects.engine.examples import load
+
+    sized = {"model_parameters": 70e9, "training_tokens": 2e12, "gpus_per_run": 2048}
+    project = make_project(team, owner, **{**load("frontier_chatbot"), **sized, "trials": 2000})
+    client.force_login(owner)
+    report = client.get(project.get_absolute_url()).context["report"]
+    result = project.shown_estimate().result
+    compute = next(row for row in report.outcomes if row.label == "Training compute")
+    assert result["compute"]["gpu_hours"]["p50"] > 1e6
+    assert compute.middle.endswith("M")  # "1.9M" GPU-hours, not "1,912,345"
+    training = next(row for row in report.outcomes if row.label == "Training time")
+    assert "on 2,048 GPUs a run" in training.note  # the input as typed, not rounded
+    assert report.compute_bill.endswith("on average, against the $400k budget")
