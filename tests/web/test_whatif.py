@@ -330,3 +330,21 @@ def test_a_whatif_near_100_percent_keeps_its_digits_and_its_warning(
     text = _text(response.content.decode())
     assert "Target value in production 99.9% → 99.8%" in text
     assert 'Check this: Always answering "not fraud" already scores 99.' in text
+
+
+def test_a_whatif_that_cannot_finish_says_why_and_draws_no_weeks(client, owner, project):
+    client.force_login(owner)
+    revision = project.latest_revision()
+    response = client.post(
+        _whatif_url(project),
+        _panel_values(revision, planned_new_labels="100,000,000"),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    whatif = response.context["whatif"]
+    assert whatif["warnings"][0].startswith("Impossible as planned: labeling 100 million")
+    assert "Check this: Impossible as planned" in _text(response.content.decode())
+    keys = [figure["key"] for figure in whatif["figures"]]
+    assert "cost" not in keys and "duration" not in keys
+    weeks = next(row for row in whatif["differences"] if row.label == "Median weeks to production")
+    assert weeks.after == "over 10 years" and weeks.change == "over 10 years more"
