@@ -13,7 +13,7 @@ from projects.calibration import (
     HorizonSummary,
 )
 from projects.charts import base
-from projects.charts.base import ACCENT, ACCENT_BAND, COMPARE, INK, MUTED, POOR
+from projects.charts.base import ACCENT, COMPARE, INK, MUTED, POOR
 from projects.formatting import currency, money, weeks
 
 QUANTITY_TITLES = {
@@ -81,12 +81,12 @@ def reliability(summary: HorizonSummary) -> dict | None:
                 "symmetric": False,
                 "array": [(b.interval.high - b.observed) * 100 for b in bins],
                 "arrayminus": [(b.observed - b.interval.low) * 100 for b in bins],
-                "color": ACCENT_BAND.replace("0.16", "0.6"),
+                "color": ACCENT,
                 "thickness": 1.5,
                 "width": 0,
             },
-            "hovertemplate": "Forecast about %{x:.0f}%<br>Happened %{y:.0f}% of %{text}"
-            "<extra></extra>",
+            "hovertemplate": "Forecast about %{x:.0f}%<br>Happened %{y:.0f}% of the time "
+            "(%{text})<extra></extra>",
         },
     ]
     total = sum(b.count for b in bins)

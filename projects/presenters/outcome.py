@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from projects.calibration import Curve, pick_horizons
+from projects.engine.words import deadline
 from projects.formatting import date_text, money, percent, score, weeks
 from projects.models import Estimate, LaterScore, Outcome, Project
 from projects.outcomes import current_later_scores, finished_estimates
@@ -117,7 +118,7 @@ def targets_verdict(inputs: dict, outcome: Outcome) -> str:
     if "budget_usd" in inputs and outcome.cost_usd > inputs["budget_usd"]:
         missed.append(f"the {money(inputs['budget_usd'])} budget")
     if "deadline_weeks" in inputs and outcome.actual_weeks > inputs["deadline_weeks"]:
-        missed.append(f"the {weeks(inputs['deadline_weeks'])} deadline")
+        missed.append(f"the {deadline(inputs['deadline_weeks'])} deadline")
     if outcome.production_score is None:
         unknown = "; the target could not be judged (no production score)"
     else:

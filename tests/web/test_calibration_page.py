@@ -190,3 +190,27 @@ def test_the_charts_describe_what_they_draw(team, owner, make_project):
     assert rates["data"][1]["customdata"][0].endswith("of 3")
     assert "With so few projects the ranges are wide" in rates["note"]
     json.dumps([histogram, diagram, rates], allow_nan=False)
+
+
+def test_reaching_production_is_scored_once_results_carry_it(
+    viewer_client, team, owner, make_project
+):
+    shipped = close(make_project(team, owner, name="Shipped"), level=0.5)
+    stopped = close(
+        make_project(team, owner, name="Stopped"),
+        level=0.3,
+        status="stopped",
+        stop_reason="other",
+        note="x",
+    )
+    url = reverse("team_calibration", args=[team.pk])
+    labels = [row["label"] for row in viewer_client.get(url).context["page"]["brier_rows"]]
+    assert "Reaches production" not in labels  # no stored result gives that chance yet
+    for outcome in (shipped, stopped):
+        estimate = outcome.project.estimates.get()
+        estimate.result["probability"]["reaches_production"] = 0.9
+        Estimate.objects.filter(pk=estimate.pk).update(result=estimate.result)
+    rows = viewer_client.get(url).context["page"]["brier_rows"]
+    row = next(row for row in rows if row["label"] == "Reaches production")
+    # 0.9 for one that shipped and one that stopped: (0.1² + 0.9²) / 2 = 0.41.
+    assert row["cells"][0].text == "Brier 0.41 · 2 projects"

@@ -746,6 +746,8 @@ def test_posts_without_csrf_token_are_refused(owner, team, project, editor):
         reverse("member_update", args=[team.pk, membership.pk]),
         reverse("project_cadence", args=[project.pk]),
         reverse("token_create", args=[team.pk]),
+        reverse("outcome_edit", args=[project.pk]),
+        reverse("outcome_reopen", args=[project.pk]),
     ]
     anonymous = Client(enforce_csrf_checks=True, raise_request_exception=False)
     before = counts()

@@ -66,6 +66,9 @@ def test_it_closes_a_project_as_shipped_and_the_report_shows_forecast_against_ac
     assert money(cost.quantile(0.5)) in page and money(cost.quantile(0.8)) in page
     where = "beyond its P80" if cost.quantile(0.8) < 250000 else "within its P80"
     assert where in page
+    # Which of that estimate's targets it met: 21 weeks against the 26-week deadline, $250k
+    # against the $500k budget, 71% against the 90% target.
+    assert "What happened: missed the 90% target" in page
     # The project stops being re-estimated on a schedule; open ones go on.
     open_project = make_project(project.team, project.created_by, name="Still open")
     due = Project.objects.due(timezone.now() + datetime.timedelta(days=30))
