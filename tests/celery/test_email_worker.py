@@ -16,9 +16,7 @@ from projects.models import OutboundEmail
 pytestmark = [pytest.mark.celery, pytest.mark.redis, pytest.mark.postgres]
 
 
-def test_a_worker_sends_the_email_and_retries_a_temporary_refusal(
-    start_worker, smtp_server, owner
-):
+def test_a_worker_sends_the_email_and_retries_a_temporary_refusal(start_worker, smtp_server, owner):
     smtp_server.refuse = 1  # the first try is answered 451: the task must retry it
     worker = start_worker(
         EMAIL_URL=f"smtp://riskboard:p%40ss%3Aword@127.0.0.1:{smtp_server.port}",
