@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.test import RequestFactory
 
 from projects import alerts, digest, outbox
 from projects.engine import normalise
@@ -56,7 +57,7 @@ def emails(make_user, django_capture_on_commit_callbacks) -> dict[str, str]:
 
         reset = QueuedPasswordResetForm({"email": "olivia@example.com"})
         assert reset.is_valid()
-        reset.save()
+        reset.save(request=RequestFactory().get("/accounts/password/reset/"))
     by_kind = {}
     for sent in mail.outbox:
         kinds = {"invites you": "invitation", "this week": "digest", "password": "reset"}
