@@ -1,4 +1,4 @@
-"""Django admin for every model; revisions and estimate results are read-only there too."""
+"""Django admin for every model; revisions, estimate results and outcomes are read-only there."""
 
 from django.contrib import admin
 
@@ -8,8 +8,10 @@ from projects.models import (
     EmailOptOut,
     Estimate,
     Invitation,
+    LaterScore,
     Membership,
     OutboundEmail,
+    Outcome,
     OutsideDigest,
     Project,
     Revision,
@@ -164,3 +166,33 @@ class EmailOptOutAdmin(admin.ModelAdmin):
     list_display = ["email", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["email"]
+
+
+# Outcomes ---------------------------------------------------------------------------------------
+
+
+class HistoryOnlyAdmin(admin.ModelAdmin):
+    """Outcomes and later scores are corrected on the project page (or through the API), which
+    keeps the old row; the admin only shows them, so that nothing is overwritten silently."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(HistoryOnlyAdmin):
+    list_display = ["project", "status", "ended_on", "cost_usd", "production_score", "withdrawn_at"]
+    list_filter = ["status", "demo"]
+    search_fields = ["project__name", "note"]
+
+
+@admin.register(LaterScore)
+class LaterScoreAdmin(HistoryOnlyAdmin):
+    list_display = ["project", "months", "score", "created_at", "withdrawn_at"]
+    search_fields = ["project__name"]

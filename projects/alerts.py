@@ -138,7 +138,7 @@ def alert_context(estimate: Estimate, before: Estimate) -> dict | None:
     return {
         "project": project,
         "rows": rows,
-        "bottom_line": summary[0],
+        "bottom_line": formatting.in_currency(summary[0], project.team.currency),
         "cause": cause(estimate),
         "when": formatting.date_text(estimate.finished_at, with_time=True),
         "before_when": formatting.date_text(before.finished_at),

@@ -1,4 +1,5 @@
-"""The JSON API for pipelines: post a check-in with a team's token; the body is read as hostile.
+"""The JSON API for pipelines: post a check-in or a project's outcome with a team's token; the
+body is read as hostile.
 
     curl -X POST https://riskboard.example.com/api/projects/12/checkins/ \\
       -H "Authorization: Bearer rb_…" -H "Content-Type: application/json" \\
@@ -7,6 +8,11 @@
 Only a token authenticates here, never the session cookie, so the endpoint is exempt from CSRF
 checks (a browser cannot attach the token by itself). Errors are JSON: 401 without a valid
 token, 404 for a project the token's team does not own, 400 naming each bad field.
+
+    curl -X POST https://riskboard.example.com/api/projects/12/outcome \\
+      -H "Authorization: Bearer rb_…" -H "Content-Type: application/json" \\
+      -d '{"status": "shipped", "date": "2026-06-30", "cost_usd": 212000,
+           "production_score": 0.71}'
 """
 
 from __future__ import annotations
@@ -16,14 +22,17 @@ import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from projects import checkins, estimates
+from projects import checkins, estimates, outcomes
 from projects.engine.inputs import PROGRESS, PROGRESS_BY_KEY, InputError, normalise_progress
-from projects.models import ApiToken, CheckIn, Estimate, Project
+from projects.models import ApiToken, CheckIn, Estimate, Outcome, Project
+from projects.models.outcomes import LATER_MONTHS
+from projects.outcomes import later_score_problem, outcome_problems
 
 # A check-in is a few hundred bytes; a 2,000-character note escaped as \\uXXXX is 12 KB.
 MAX_BODY_BYTES = 64 * 1024
@@ -222,3 +231,168 @@ def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
             else None,
         }
     return JsonResponse(body, status=201)
+
+
+# Outcomes -------------------------------------------------------------------------------------
+
+OUTCOME_DATES = ("date", "started_on")
+OUTCOME_NUMBERS = ("cost_usd", "production_score")
+OUTCOME_TEXTS = ("status", "stop_reason", "note")
+LATER_KEYS = {f"score_{months}_months": months for months in LATER_MONTHS}
+OUTCOME_FIELDS = (*OUTCOME_TEXTS, *OUTCOME_DATES, *OUTCOME_NUMBERS, *LATER_KEYS)
+
+
+def _date_field(value: Any) -> tuple[datetime.date | None, str]:
+    try:
+        if not isinstance(value, str) or len(value) > 10:
+            raise ValueError("not a date")
+        return datetime.date.fromisoformat(value), ""
+    except ValueError:
+        return None, f"must be a date like 2026-11-26, got {_short(value)}"
+
+
+def _number_field(value: Any, allowed: str) -> tuple[float | None, str]:
+    if value is None:
+        return None, ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, f"must be {allowed}, got {_short(value)}"
+    return float(value), ""
+
+
+def parse_outcome(
+    payload: Any, project: Project
+) -> tuple[dict | None, dict[int, float], dict[str, str]]:
+    """A posted outcome -> (fields for `outcomes.record`, or None when only later scores were
+    sent; later scores by months; errors by field name). Every problem is reported at once."""
+    if not isinstance(payload, dict):
+        return None, {}, {"body": "must be a JSON object of outcome fields"}
+    errors: dict[str, str] = {}
+    for key in payload:
+        if key not in OUTCOME_FIELDS:
+            errors[key if len(key) <= 100 else key[:100] + "…"] = (
+                "is not an outcome field; known fields are " + ", ".join(sorted(OUTCOME_FIELDS))
+            )
+    values: dict[str, Any] = {}
+    for key in OUTCOME_TEXTS:
+        value = payload.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[key] = f"must be text, got {_short(value)}"
+        elif text_problem(value):
+            errors[key] = text_problem(value)
+        elif key != "note" and len(value) > 40:
+            errors[key] = f"must be one of the listed words, got {_short(value)}"
+        values[key] = value if isinstance(value, str) else ""
+    for key in OUTCOME_DATES:
+        values[key] = None
+        if payload.get(key) is not None:
+            values[key], problem = _date_field(payload[key])
+            if problem:
+                errors[key] = problem
+    for key in (*OUTCOME_NUMBERS, *LATER_KEYS):
+        allowed = "US dollars from 0 to 10,000,000,000" if key == "cost_usd" else "from 0 to 1"
+        values[key], problem = _number_field(payload.get(key), f"a number {allowed}")
+        if problem:
+            errors[key] = problem
+    later = {months: values[key] for key, months in LATER_KEYS.items() if values[key] is not None}
+    for key, months in LATER_KEYS.items():
+        if months in later and not 0 <= later[months] <= 1:  # NaN fails too
+            errors.setdefault(
+                key, f"must be from 0 to 1 (0.83 for 83%), got {_short(later[months])}"
+            )
+    if "status" not in payload:
+        if not later and not errors:
+            errors["status"] = (
+                "is required: “shipped” or “stopped” (or send only score_3_months, "
+                "score_6_months or score_12_months to add production scores after launch)"
+            )
+        return None, later, errors
+    fields = {
+        "status": values["status"],
+        "started_on": values["started_on"],
+        "ended_on": values["date"],
+        "cost_usd": values["cost_usd"],
+        "production_score": values["production_score"],
+        "stop_reason": values["stop_reason"],
+        "note": values["note"],
+    }
+    if fields["ended_on"] is None and "date" not in errors:
+        errors["date"] = "is required: the launch date, or the day it was stopped (YYYY-MM-DD)"
+    for key, problem in outcome_problems(fields, project).items():
+        name = "date" if key == "ended_on" else key
+        errors.setdefault(name, problem)
+    if values["status"] == Outcome.Status.STOPPED:
+        for key, months in LATER_KEYS.items():
+            if months in later:
+                errors.setdefault(key, "must be left out: the project did not ship")
+    return fields, later, errors
+
+
+def outcome_json(outcome: Outcome | None, later: dict) -> dict | None:
+    if outcome is None:
+        return None
+    return {
+        "id": outcome.pk,
+        "status": outcome.status,
+        "started_on": outcome.started_on.isoformat(),
+        "date": outcome.ended_on.isoformat(),
+        "cost_usd": outcome.cost_usd,
+        "production_score": outcome.production_score,
+        "stop_reason": outcome.stop_reason or None,
+        "note": outcome.note,
+        **{
+            key: later[months].score if months in later and outcome.shipped else None
+            for key, months in LATER_KEYS.items()
+        },
+    }
+
+
+@csrf_exempt
+@require_POST
+def outcome_create(request: HttpRequest, project_id: int) -> JsonResponse:
+    """Close a project (or correct its outcome, keeping the old one), and add production scores
+    after launch. 201 when it closes the project, 200 for a correction or later scores."""
+    token = ApiToken.for_header(request.headers.get("Authorization", ""))
+    if token is None:
+        return _error(
+            401,
+            "Send a valid, unrevoked team API token as `Authorization: Bearer <token>`. "
+            "Team owners create tokens on the team page.",
+        )
+    token.mark_used()
+    project = Project.objects.filter(pk=project_id, team=token.team).first()
+    if project is None:
+        return _error(404, f"The team {token.team} has no project with id {project_id}.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        body = b"x" * (MAX_BODY_BYTES + 1)
+    payload, problem = parse_body(body)
+    if problem:
+        return _error(
+            400, "The body is not a JSON object of outcome fields.", fields={"body": problem}
+        )
+    fields, later, errors = parse_outcome(payload, project)
+    current = project.current_outcome()
+    if fields is None and not errors:
+        # Later scores alone: the project must already be recorded as shipped.
+        for key, months in LATER_KEYS.items():
+            if months in later:
+                problem = later_score_problem(months, later[months], current)
+                if problem:
+                    errors[key] = problem
+    if errors:
+        return _error(400, "Some outcome fields are invalid.", fields=errors)
+    what = "unchanged"
+    with transaction.atomic():
+        if fields is not None:
+            current, what = outcomes.record(project, fields, api_token=token)
+        for months, score in later.items():
+            outcomes.record_later_score(project, months, score, api_token=token)
+    body = {
+        "outcome": outcome_json(current, outcomes.current_later_scores(project)),
+        "result": what if fields is not None else "later scores saved",
+        "project_url": request.build_absolute_uri(project.get_absolute_url()),
+    }
+    return JsonResponse(body, status=201 if what == "closed" else 200)

@@ -95,7 +95,7 @@ def project_row(project: Project, now: datetime, link: str) -> dict:
         "link": link,
         "chances": chances,
         "attention": reasons,
-        "bottom_line": summary[0],
+        "bottom_line": formatting.in_currency(summary[0], project.team.currency),
         "estimated": formatting.date_text(shown.finished_at) if shown else "never",
         "overall": overall if overall is not None else -1.0,
     }

@@ -5,9 +5,12 @@ from django.urls import path
 import projects.converters  # noqa: F401  (registers the <id:…> converter)
 from projects import api
 from projects.views import (
+    calibration,
     checkins,
+    exports,
     history,
     notifications,
+    outcomes,
     portfolio,
     project,
     report,
@@ -70,6 +73,31 @@ urlpatterns = [
         history.compare_estimates,
         name="compare_estimates",
     ),
+    # Outcomes, and how a team's forecasts have done
+    path("projects/<id:project_id>/outcome/", outcomes.outcome_edit, name="outcome_edit"),
+    path(
+        "projects/<id:project_id>/outcome/reopen/", outcomes.outcome_reopen, name="outcome_reopen"
+    ),
+    path(
+        "projects/<id:project_id>/calibrated/",
+        calibration.project_calibrated,
+        name="project_calibrated",
+    ),
+    path("teams/<id:team_id>/calibration/", calibration.team_calibration, name="team_calibration"),
+    # Downloads: CSV and JSON
+    path("teams/<id:team_id>/portfolio.csv", exports.portfolio_csv, name="portfolio_csv"),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/result.json",
+        exports.estimate_json,
+        name="estimate_json",
+    ),
+    path(
+        "projects/<id:project_id>/estimates/<id:estimate_id>/quantiles.csv",
+        exports.estimate_csv,
+        name="estimate_csv",
+    ),
+    path("projects/<id:project_id>/history.csv", exports.history_csv, name="history_csv"),
+    path("shared/<str:token>/quantiles.csv", exports.shared_csv, name="shared_csv"),
     # Teams: members, invitations and API tokens
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<id:team_id>/", teams.team_detail, name="team"),
@@ -79,6 +107,7 @@ urlpatterns = [
         name="member_update",
     ),
     path("teams/<id:team_id>/leave/", teams.team_leave, name="team_leave"),
+    path("teams/<id:team_id>/settings/", teams.team_settings, name="team_settings"),
     path(
         "teams/<id:team_id>/invitations/<id:invitation_id>/revoke/",
         teams.invitation_revoke,
@@ -108,4 +137,5 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", notifications.unsubscribe_view, name="unsubscribe"),
     # The JSON API for pipelines
     path("api/projects/<id:project_id>/checkins/", api.checkin_create, name="api_checkin_create"),
+    path("api/projects/<id:project_id>/outcome", api.outcome_create, name="api_outcome_create"),
 ]

@@ -9,6 +9,7 @@ reports is one line here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +24,37 @@ STEADY_POINTS = 0.005
 STEADY_DOLLARS = 500
 STEADY_WEEKS = 0.25
 
-METRIC_WORDS = {"accuracy": "accuracy", "recall": "recall", "precision": "precision"}
+# The target metrics' names in running text ("production recall", "the target F1"), and one line
+# for a manager on what each measures, where a page names it.
+METRIC_WORDS = {
+    "accuracy": "accuracy",
+    "recall": "recall",
+    "precision": "precision",
+    "f1": "F1",
+    "pr_auc": "PR-AUC",
+}
+METRIC_MEANINGS = {
+    "accuracy": "the share of all cases the model answers right",
+    "recall": "the share of positive cases the model catches",
+    "precision": "the share of the model's alerts that are right",
+    "f1": "a single score that is high only when recall and precision are both high",
+    "pr_auc": "precision averaged over every recall the model could be run at; "
+    "ranking cases at random scores the share of positives",
+}
+BALANCED_ACCURACY_MEANING = (
+    "the average of the share of positive cases and the share of negative cases the model gets "
+    "right, so guessing scores 50% however rare the positives are"
+)
+
+
+def metric_meaning(key: str, inputs: dict | None = None) -> str:
+    """One line on what the metric keyed `key` measures, with the positive case named as the
+    project names it ("the share of fraud cases the model catches")."""
+    meaning = METRIC_MEANINGS.get(key, METRIC_MEANINGS["accuracy"])
+    name = (inputs or {}).get("positive_class")
+    if isinstance(name, str) and name.strip():
+        meaning = meaning.replace("positive cases", f"{name.strip()} cases")
+    return meaning
 
 
 @dataclass(frozen=True)
@@ -43,6 +74,7 @@ CHANCES = (
     Chance("by_deadline", "In production by the deadline", "Deadline", "#5b7bd5"),
     Chance("within_budget", "Within budget", "Budget", "#17704a"),
     Chance("meets_target", "Reaches the target {metric}", "Target", "#8a5a00"),
+    Chance("reaches_production", "Reaches production at all", "Production", "#7a3e9d"),
     Chance("all_targets", "All three at once", "All three", "#1b2330"),
 )
 # The chance of meeting every target at once: the one the trend, the levers, the check-ins and
@@ -56,16 +88,48 @@ def all_targets_pill(text: str) -> str:
     return f"{short}: {text}"
 
 
+def metric_key(inputs: dict | None) -> str:
+    """The target metric's key (`accuracy`, `f1`, …), from a project's inputs; an unknown one
+    (an older engine's) reads as accuracy."""
+    key = (inputs or {}).get("target_metric")
+    return key if key in METRIC_WORDS else "accuracy"
+
+
 def metric_name(inputs: dict | None) -> str:
     """The target metric's name, from a project's inputs (a revision's, or a result's)."""
-    return METRIC_WORDS.get((inputs or {}).get("target_metric"), "accuracy")
+    return METRIC_WORDS[metric_key(inputs)]
 
 
 def metric_stats(result: dict, metric: str | None = None) -> dict:
-    """The production metric's statistics (p10, p50, p90) in an engine result: those of
-    `metric` when given, else of the result's own target metric."""
-    metric = metric or metric_name(result.get("inputs"))
-    return result.get(f"production_{metric}") or result.get("production_metric") or {}
+    """The production metric's statistics (p10, p50, p90) in an engine result: those of the
+    metric keyed `metric` when given, else of the result's own target metric. F1 and PR-AUC
+    have no statistics of their own: `production_metric` is the target metric's."""
+    key = metric or metric_key(result.get("inputs"))
+    if key == metric_key(result.get("inputs")) and result.get("production_metric"):
+        return result["production_metric"]
+    return result.get(f"production_{key}") or result.get("production_metric") or {}
+
+
+def target_value(result: dict) -> float | None:
+    """The quality target of a result's inputs, when it is a number."""
+    value = (result.get("inputs") or {}).get("target_value")
+    return _number(value)
+
+
+# The engine writes pilot scores as shares ("falls from 0.8 to 0.75"); the pages as percentages.
+_PILOT_SCORES = re.compile(r"the score falls from (\d*\.?\d+) to (\d*\.?\d+)")
+
+
+def warning_text(field: str, message: str) -> str:
+    """An engine warning (`result["warnings"]`) in the pages' terms: pilot scores in percent."""
+    if field != "pilot_curve":
+        return message
+
+    def in_percent(match: re.Match) -> str:
+        low, high = (formatting.percent_text(match.group(n)) for n in (1, 2))
+        return f"the score falls from {low} to {high}"
+
+    return _PILOT_SCORES.sub(in_percent, message)
 
 
 def chance_tone(probability: float | None) -> str:
@@ -142,7 +206,8 @@ def compare(before: dict, after: dict) -> Outlook:
     """How the outlook moved from one engine result to another: each chance, then the median
     cost, weeks and production metric (the later result's target metric, in both). The what-if
     compares the saved estimate with its own; the history any two estimates."""
-    metric = metric_name(after.get("inputs"))
+    key, metric = metric_key(after.get("inputs")), metric_name(after.get("inputs"))
+    target = target_value(after)
     old, new = before.get("probability") or {}, after.get("probability") or {}
     chances = [
         _movement(
@@ -161,7 +226,7 @@ def compare(before: dict, after: dict) -> Outlook:
         return _number((result.get(key) or {}).get("p50"))
 
     def metric_median(result: dict) -> float | None:
-        return _number(metric_stats(result, metric).get("p50"))
+        return _number(metric_stats(result, key).get("p50"))
 
     medians = [
         _movement(
@@ -186,7 +251,8 @@ def compare(before: dict, after: dict) -> Outlook:
             f"Median production {metric}",
             metric_median(before),
             metric_median(after),
-            formatting.score,
+            # Near 0% or 100% with enough digits to differ from the target (99.8% vs 99.9%).
+            lambda value: formatting.score(value, against=target),
             formatting.points_delta,
             STEADY_POINTS,
             higher_is_better=True,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from projects.presenters.project import Change, revision_changes
-from projects.vocabulary import Movement, compare
+from projects.presenters.report import impossible_reasons
+from projects.vocabulary import Movement, compare, warning_text
 
 # The inputs the panel offers, in the order it shows them.
 WHATIF_KEYS = (
@@ -60,6 +61,17 @@ def differences(result: dict, saved: dict) -> list[Movement]:
         for row in outlook.chances
     ]
     return chances + outlook.medians
+
+
+def warnings(result: dict) -> list[str]:
+    """Why the what-if's plan cannot finish, if it cannot (the engine's `impossible`), then the
+    engine's warnings about its inputs (a target that always answering "no" already meets,
+    say), in the pages' terms."""
+    return impossible_reasons(result) + [
+        warning_text(str(item.get("field", "")), str(item.get("message", "")))
+        for item in result.get("warnings") or []
+        if isinstance(item, dict)
+    ]
 
 
 def revision_note(changes: list[Change]) -> str:

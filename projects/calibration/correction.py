@@ -161,8 +161,16 @@ def log_likelihood(
     inside = (stretch >= 0) & (stretch < density.size)
     foreseen = np.where(inside, density[np.clip(stretch, 0, density.size - 1)], 0.0) / spread
     width = UNFORESEEN_WIDTH * forecast.sd * spread
-    unforeseen = np.exp(-0.5 * ((point - mean - shift) / width) ** 2) / (width * SQRT_TAU)
-    return np.log((1.0 - UNFORESEEN_CHANCE) * foreseen + UNFORESEEN_CHANCE * unforeseen)
+    # In logs throughout: for a sharp forecast (a score held near 1, sd 0.01) an actual far off
+    # makes the normal's density underflow to 0 at every shift, and log(0) would leave no
+    # finite posterior at all.
+    log_unforeseen = -0.5 * ((point - mean - shift) / width) ** 2 - np.log(width * SQRT_TAU)
+    log_foreseen = np.full(foreseen.shape, -np.inf)
+    np.log(foreseen, out=log_foreseen, where=foreseen > 0)
+    return np.logaddexp(
+        math.log1p(-UNFORESEEN_CHANCE) + log_foreseen,
+        math.log(UNFORESEEN_CHANCE) + log_unforeseen,
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ import math
 from projects import vocabulary
 from projects.charts import base
 from projects.charts.base import ACCENT, MUTED
-from projects.formatting import money, percent, score, weeks
+from projects.formatting import currency, money, percent, score, weeks
 from projects.presenters.history import Point
 
 # At most this many labelled ticks on the time axis; every point still has its hover and row.
@@ -123,7 +123,7 @@ def median_figure(history: list[Point], which: str) -> dict:
         title, shown, axis = (
             "Median cost",
             [money(v) for v in values],
-            {"tickprefix": "$"},
+            {"tickprefix": currency()},
         )
     elif which == "weeks":
         values = [point.weeks_p50 for point in history]
@@ -131,7 +131,8 @@ def median_figure(history: list[Point], which: str) -> dict:
     else:
         values = [None if v is None else v * 100 for v in (p.metric_p50 for p in history)]
         title = f"Median production {metric}"
-        shown = [score(p.metric_p50) for p in history]
+        # Near 100% with the digits that set each apart from its target (99.95% vs 99.9%).
+        shown = [score(p.metric_p50, against=p.target) for p in history]
         axis = {"ticksuffix": "%"}
     data = [_line(history, title, values, shown, ACCENT)]
     if history:

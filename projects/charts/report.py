@@ -8,16 +8,10 @@ import logging
 from projects import vocabulary
 from projects.charts import base
 from projects.charts.base import ACCENT, COMPARE, GOOD, INK, MUTED, POOR
-from projects.charts.outcomes import (
-    by_month,
-    cost_curve,
-    duration_curve,
-    metric_distribution,
-    phases,
-    test_versus_production,
-)
+from projects.charts.outcomes import cost_curve, duration_curve, phases
+from projects.charts.quality import by_month, metric_distribution, test_versus_production
 from projects.engine.risks import LIKELIHOOD_BANDS, SEVERITIES, likelihood_band, severity
-from projects.formatting import percent, points_delta
+from projects.formatting import money_delta, percent, points_delta, weeks_delta
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +100,12 @@ def levers(result: dict) -> dict | None:
         return None
     rows = sorted(rows, key=lambda row: -(row.get("delta") or {}).get(vocabulary.ALL_TARGETS, 0.0))
     names = [row.get("label", row.get("key", "")) for row in rows]
+    # What each lever costs or saves, under its name: a lever that raises the chances by
+    # spending money or weeks says so where it is ranked (labeling production data, say).
+    prices = [_price(row.get("delta") or {}) for row in rows]
+    # Plain text on two lines: Plotly's styled <span> would be an inline style, which the
+    # site's Content-Security-Policy refuses.
+    ticks = [f"{name}<br>{price}" for name, price in zip(names, prices, strict=True)]
     # All three first: the bar the levers are ranked by.
     chances = sorted(vocabulary.CHANCES, key=lambda chance: chance.key != vocabulary.ALL_TARGETS)
     series = [
@@ -116,11 +116,14 @@ def levers(result: dict) -> dict | None:
         {
             "type": "bar",
             "orientation": "h",
-            "y": names,
+            "y": ticks,
             "x": [(row.get("delta") or {}).get(key, 0.0) * 100 for row in rows],
             "name": name,
             "marker": {"color": colour},
-            "hovertemplate": "%{y}<br>" + name + ": %{x:+.0f} points<extra></extra>",
+            "customdata": [[label, price] for label, price in zip(names, prices, strict=True)],
+            "hovertemplate": "%{customdata[0]}<br>"
+            + name
+            + ": %{x:+.0f} points<br>%{customdata[1]}<extra></extra>",
         }
         for key, name, colour in series
     ]
@@ -140,8 +143,8 @@ def levers(result: dict) -> dict | None:
         yaxis=base.axis(autorange="reversed", gridcolor="rgba(0,0,0,0)"),
         showlegend=True,
         legend=base.legend(),
-        height=90 + 56 * len(rows),
-        margin={"l": 220, "r": 16, "t": 40, "b": 44},
+        height=90 + 60 * len(rows),
+        margin={"l": 230, "r": 16, "t": 40, "b": 44},
     )
     title = "Levers ranked by gain in the chance of meeting all three targets"
     best = rows[0]
@@ -152,11 +155,22 @@ def levers(result: dict) -> dict | None:
             f"{short.lower()} {points_delta((row.get('delta') or {}).get(key, 0.0))}"
             for key, short, _ in series
         )
-        for name, row in zip(names, rows, strict=True)
+        + f" ({price.lower()})"
+        for name, row, price in zip(names, rows, prices, strict=True)
     )
     if abs(best_gain) < 0.005:
         alt += ". No single lever changes the chance of meeting all three targets."
     return base.figure("levers", title, alt + ".", data, layout)
+
+
+def _price(delta: dict) -> str:
+    """What a lever does to the median cost and weeks, in words: "Median cost +$113k, time
+    +6.5 weeks", or "No change in median cost or weeks"."""
+    cost = money_delta(delta.get("cost_p50_usd"))
+    time = weeks_delta(delta.get("duration_p50_weeks"))
+    if cost in ("no change", "–") and time in ("no change", "–"):
+        return "No change in median cost or weeks"
+    return f"Median cost {cost}, time {time}"
 
 
 # Risks ----------------------------------------------------------------------------------------
@@ -261,8 +275,7 @@ def report_figures(result: dict) -> dict[str, dict]:
     drivers = [drivers_tornado(result, output) for output, _ in DRIVER_OUTPUTS]
     return {
         "outcomes": [
-            cost_curve(result),
-            duration_curve(result),
+            *_time_and_money(result),
             metric_distribution(result),
             test_versus_production(result),
             by_month(result),
@@ -285,11 +298,21 @@ def figures_or_none(result: dict | None) -> dict | None:
         return None
 
 
+def _time_and_money(result: dict, saved: dict | None = None) -> list[dict]:
+    """The cost and duration S-curves; none for a plan that cannot finish (the engine's
+    `impossible`), whose curves would run to "20,000 weeks" and "$219M": the page says why
+    instead."""
+    if result.get("impossible"):
+        return []
+    if saved is not None and saved.get("impossible"):
+        saved = None  # nothing to compare with: the saved plan had no end
+    return [cost_curve(result, compare=saved), duration_curve(result, compare=saved)]
+
+
 def whatif_figures(result: dict, saved: dict) -> list[dict]:
     """The what-if's charts: its S-curves against the saved estimate's, and its months."""
     return [
-        cost_curve(result, compare=saved),
-        duration_curve(result, compare=saved),
+        *_time_and_money(result, saved),
         metric_distribution(result),
         by_month(result),
     ]

@@ -95,10 +95,19 @@ def effort(project: dict[str, Any], derived: Derived, draws: Draws) -> dict[str,
     skill = (priors.SKILL_BASE - priors.SKILL_SENIOR_SHARE_GAIN * senior_share) * (
         priors.NO_DOMAIN_EXPERT if not project["domain_expert"] else 1.0
     )
+    # Reference-class tail (Flyvbjerg & Budzier 2011): one project in six is a black swan. Its
+    # schedule part stretches the work; its cost part (scope bought in, rework, contractors,
+    # licences) multiplies the bill on top, partly tied to the schedule part.
     black_swan = draws.uniform("tail.black_swan") < priors.BLACK_SWAN_PROBABILITY
+    size = draws.normal("tail.size")
     tail = np.where(
+        black_swan, lognormal(priors.BLACK_SWAN_MEDIAN, priors.BLACK_SWAN_SIGMA, size), 1.0
+    )
+    tied = priors.BLACK_SWAN_COST_SCHEDULE_CORRELATION
+    cost_normal = tied * size + np.sqrt(1.0 - tied * tied) * draws.normal("tail.cost")
+    cost_tail = np.where(
         black_swan,
-        lognormal(priors.BLACK_SWAN_MEDIAN, priors.BLACK_SWAN_SIGMA, draws.normal("tail.size")),
+        lognormal(priors.BLACK_SWAN_COST_MEDIAN, priors.BLACK_SWAN_COST_SIGMA, cost_normal),
         1.0,
     )
     multiplier = skill * tail
@@ -110,7 +119,13 @@ def effort(project: dict[str, Any], derived: Derived, draws: Draws) -> dict[str,
         "governance": governance * multiplier,
     }
     total = sum(phases.values())
-    return {**phases, "effort": total, "tail": tail, "scrapped": scrapped}
+    return {
+        **phases,
+        "effort": total,
+        "tail": tail,
+        "cost_tail": cost_tail,
+        "scrapped": scrapped,
+    }
 
 
 @dataclass
@@ -125,6 +140,7 @@ class Team:
     rejoin: np.ndarray
     reramp: np.ndarray
     hired_arrival: np.ndarray | None  # when open positions are filled, (rows, trials)
+    data_role: np.ndarray  # per row: True for data engineers, False for ML engineers and hires
 
     def subset(self, trials: np.ndarray) -> Team:
         if trials.size == self.leave.shape[1]:
@@ -132,8 +148,22 @@ class Team:
         return Team(
             weight=self.weight,
             hired_arrival=None,
+            data_role=self.data_role,
             **{
                 key: getattr(self, key)[:, trials]
+                for key in ("start", "speed0", "ramp", "leave", "rejoin", "reramp")
+            },
+        )
+
+    def role(self, data: bool) -> Team:
+        """The data engineers (data=True) or the ML engineers and hires, as a team of their own."""
+        rows = self.data_role == data
+        return Team(
+            weight=self.weight[rows],
+            hired_arrival=None,
+            data_role=self.data_role[rows],
+            **{
+                key: getattr(self, key)[rows]
                 for key in ("start", "speed0", "ramp", "leave", "rejoin", "reramp")
             },
         )
@@ -175,6 +205,7 @@ def build_team(project: dict[str, Any], draws: Draws) -> Team:
     leave_rate = priors.ATTRITION_PER_YEAR[project["pay_vs_market"]] / 52.0
     parts: dict[str, list[np.ndarray]] = {key: [] for key in Team.__dataclass_fields__}
     hired = []
+    roles = []
     low, high = priors.NEW_HIRE_RAMP_WEEKS
     for role, count in (
         ("senior", project["senior_ml"]),
@@ -207,6 +238,7 @@ def build_team(project: dict[str, Any], draws: Draws) -> Team:
         )
         reramp = between(low, high, draws.uniform_rows(f"rehire.ramp.{role}", rows))
         parts["weight"].append(np.full(rows, count / rows))
+        roles.append(np.full(rows, role == "data_engineer"))
         for key, value in (
             ("start", start),
             ("speed0", speed0),
@@ -216,8 +248,16 @@ def build_team(project: dict[str, Any], draws: Draws) -> Team:
             ("reramp", reramp),
         ):
             parts[key].append(value)
-    arrays = {key: np.concatenate(value) for key, value in parts.items() if key != "hired_arrival"}
-    return Team(**arrays, hired_arrival=np.concatenate(hired) if hired else None)
+    arrays = {
+        key: np.concatenate(value)
+        for key, value in parts.items()
+        if key not in ("hired_arrival", "data_role")
+    }
+    return Team(
+        **arrays,
+        hired_arrival=np.concatenate(hired) if hired else None,
+        data_role=np.concatenate(roles),
+    )
 
 
 def time_to_deliver(team: Team, work: np.ndarray) -> np.ndarray:
@@ -296,6 +336,78 @@ def _poisson_quantile(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(small, count, large)
 
 
+def flops_per_gpu_hour(project: dict[str, Any], mfu: Any) -> Any:
+    """Useful training FLOPs one GPU delivers in an hour at the given utilisation (MFU)."""
+    return project["gpu_peak_tflops"] * 1e12 * mfu * priors.TRAINING_GOODPUT * 3600.0
+
+
+def run_gpu_hours(project: dict[str, Any], derived: Derived, draws: Draws) -> np.ndarray:
+    """GPU-hours of one training run, all its GPUs together, per trial.
+
+    Sized from the model's scale when given: 6 x parameters x tokens FLOPs at a drawn MFU.
+    """
+    per_run = derived.gpu_hours * project["gpus_per_run"]
+    if derived.training_flops is None:
+        return np.full(draws.size, per_run)
+    mfu = np.clip(
+        lognormal(priors.MFU_MEDIAN, priors.MFU_SIGMA, draws.normal("compute.mfu")),
+        *priors.MFU_RANGE,
+    )
+    return derived.training_flops / flops_per_gpu_hour(project, mfu)
+
+
+def coordination(project: dict[str, Any]) -> float:
+    """Share of each person's time left for the work after talking to the others (Brooks):
+    every one of the n(n-1)/2 channels costs both people a little of their week."""
+    people = (
+        project["senior_ml"]
+        + project["junior_ml"]
+        + project["data_engineers"]
+        + project["open_positions"]
+    )
+    return 1.0 / (1.0 + priors.CHANNEL_COST * (people - 1) / 2.0)
+
+
+def minimum_schedule(effort_weeks: np.ndarray) -> np.ndarray:
+    """COCOMO II's nominal schedule for an effort, compressed to its 75% limit, in weeks."""
+    exponent = priors.COCOMO_D + 0.2 * 0.01 * priors.COCOMO_SCALE_FACTORS_NOMINAL
+    person_months = effort_weeks * 40.0 / priors.COCOMO_HOURS_PER_PERSON_MONTH
+    months = priors.COCOMO_C * np.power(np.maximum(person_months, 0.0), exponent)
+    return priors.SCHEDULE_COMPRESSION_LIMIT * months * priors.WEEKS_PER_MONTH
+
+
+def build_plan(
+    project: dict[str, Any], team: Team, out: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """When the team's own work is done, and when the prepared data is ready.
+
+    Roles: only ML engineers (and the people still to hire, who are ML hires) model and do the
+    governance work; only data engineers wire in the legacy systems; both prepare data (data
+    scientists spend about 45% of their time on it: Anaconda 2020). A role nobody holds falls
+    to the other role, slower. The team finishes when the slowest of three is done: everyone
+    on all the work, the ML engineers on theirs, the data engineers on theirs. Coordination
+    overhead (Brooks) slows everyone.
+    """
+    focus = coordination(project)
+    has_data = bool(team.data_role.any())
+    has_ml = bool((~team.data_role).any())
+    slower = priors.OTHER_ROLE_SLOWDOWN
+    integration = out["integration"] * (1.0 if has_data else slower)
+    ml_own = (out["modeling"] + out["governance"]) * (1.0 if has_ml else slower)
+    shared = out["data_preparation"] + integration + ml_own
+    done = time_to_deliver(team, shared / focus)
+    if has_data and has_ml:
+        done = np.maximum(done, time_to_deliver(team.role(False), ml_own / focus))
+        if project["legacy_systems"]:
+            done = np.maximum(done, time_to_deliver(team.role(True), integration / focus))
+    return {
+        "focus": np.full_like(done, focus),
+        # Data preparation comes first in the plan: ready after its share of the work.
+        "data_ready": done * out["data_preparation"] / np.maximum(shared, 1e-12),
+        "done": done,
+    }
+
+
 def simulate(
     project: dict[str, Any], derived: Derived, draws: Draws, progress: dict[str, Any] | None = None
 ) -> dict[str, np.ndarray]:
@@ -311,7 +423,7 @@ def simulate(
             team.weight = team.weight * progress["people_now"] / team.weight.sum()
         # The team has delivered its capacity so far; the project is not finished, so the
         # total effort is drawn from its distribution above what is already done.
-        done = team.work_done(np.full(draws.size, elapsed))
+        done = team.work_done(np.full(draws.size, elapsed)) * coordination(project)
         total = conditioned_above(out["effort"], done)
         left = (total - done) / total
         scale = total / out["effort"]
@@ -319,7 +431,7 @@ def simulate(
             out[phase] = out[phase] * scale
         out["effort"] = total
         labels_left = max(0, project["planned_new_labels"] - progress["labels_done"])
-    working_weeks = time_to_deliver(team, out["effort"])
+    plan = build_plan(project, team, out)
 
     labeling_load = np.where(out["scrapped"], 1 + priors.DATASET_SCRAPPED_REDO, 1.0)
     throughput = lognormal(
@@ -331,15 +443,46 @@ def simulate(
     if labels_left:
         with np.errstate(over="ignore", divide="ignore"):  # a near-zero pace means "never"
             labeling_weeks = np.minimum(labels_left * labeling_load / throughput, MAX_WEEKS)
+
+    # Compute: GPU-hours of the runs, and their wall-clock time on the GPUs of one run, the
+    # runs partly one after the other (each round of experiments waits for the last).
+    compute_overrun = draws.normal("compute.overrun")
+    overrun_factor = np.exp(priors.COMPUTE_SIGMA * compute_overrun)
+    runs = project["training_runs"]
+    per_run = run_gpu_hours(project, derived, draws)
+    gpu_hours = runs * per_run * overrun_factor * left
+    training_weeks = np.zeros(draws.size)
+    if runs and derived.gpu_hours > 0:
+        sequential = 1.0 + (runs - 1) * between(
+            *priors.SEQUENTIAL_RUN_SHARE, draws.uniform("compute.sequential")
+        )
+        run_weeks = per_run * overrun_factor / project["gpus_per_run"] / priors.HOURS_PER_WEEK
+        training_weeks = np.minimum(run_weeks * sequential * left, MAX_WEEKS)
+
     modelers = (
         project["senior_ml"] + project["junior_ml"] + project["open_positions"] or team.weight.sum()
     )
     modeling_tail = priors.MODELING_TAIL_SHARE * out["modeling"] * left / modelers
-    duration = np.maximum(working_weeks, elapsed + labeling_weeks + modeling_tail)
+    # The critical path: modeling's last quarter waits for the prepared data and the labels;
+    # the training runs wait for the prepared data; deployment waits for the model and the
+    # integration, and everyone joins it.
+    model_ready = np.maximum.reduce(
+        [
+            plan["done"],
+            plan["data_ready"] + modeling_tail,
+            elapsed + labeling_weeks + modeling_tail,
+            np.maximum(plan["data_ready"], elapsed) + training_weeks,
+        ]
+    )
+    speed = np.maximum(team.speed(model_ready), 0.25) * plan["focus"]
+    build = model_ready + out["deployment"] / speed
+    working_weeks = plan["done"]
+    floor = minimum_schedule(out["effort"])
+    duration = np.maximum(build, floor)
     review = np.zeros_like(duration)
     if derived.regulated:
         review = between(*priors.REGULATORY_REVIEW_WEEKS, draws.uniform("regulatory.review"))
-    duration = duration + review
+    duration = np.minimum(duration + review, MAX_WEEKS)
     months_left = (duration - elapsed) / priors.WEEKS_PER_MONTH
 
     employed = team.employed_weeks(duration)
@@ -353,20 +496,22 @@ def simulate(
         * between(*priors.LABEL_QA_OVERHEAD, draws.uniform("labeling.qa"))
     )
     gpu_price = project["gpus_per_run"] * project["gpu_hourly_usd"]
-    planned_gpu_hours = project["training_runs"] * derived.gpu_hours
-    compute_overrun = draws.normal("compute.overrun")
     waste = draws.beta("compute.waste", *priors.CLOUD_WASTE_BETA)
-    compute_cost = (
-        planned_gpu_hours * gpu_price * np.exp(priors.COMPUTE_SIGMA * compute_overrun) / (1 - waste)
-    ) * left
+    compute_cost = gpu_hours * project["gpu_hourly_usd"] / (1 - waste)
     runaway_jobs = np.zeros_like(duration)
-    if planned_gpu_hours > 0 and gpu_price > 0:
+    if derived.gpu_hours * runs > 0 and gpu_price > 0:
         rate = priors.RUNAWAY_PER_MONTH[project["auto_stop"]]
         runaway_jobs = _poisson_quantile(draws.uniform("compute.runaway"), rate * months_left)
     runaway_cost = runaway_jobs * priors.RUNAWAY_HOURS * gpu_price
     compliance_cost = np.zeros_like(duration)
     if derived.regulated:
         compliance_cost = between(*priors.COMPLIANCE_USD, draws.uniform("compliance.fees"))
+    # The black swan's cost part: the bill grows beyond what the longer schedule explains
+    # (scope bought in, rework, contractors), spread over the people, labels and compute.
+    overrun_cost = (people_cost + labeling_cost + compute_cost) * (out["cost_tail"] - 1.0)
+    people_cost = people_cost * out["cost_tail"]
+    labeling_cost = labeling_cost * out["cost_tail"]
+    compute_cost = compute_cost * out["cost_tail"]
     spent = progress["spent_usd"] if progress is not None else 0.0
     cost = spent + people_cost + labeling_cost + compute_cost + runaway_cost + compliance_cost
 
@@ -374,6 +519,9 @@ def simulate(
         duration=duration,
         working_weeks=working_weeks,
         labeling_weeks=labeling_weeks,
+        training_weeks=training_weeks,
+        gpu_hours=gpu_hours,
+        schedule_floor=floor,
         throughput=throughput,
         review=review,
         cost=cost,
@@ -383,6 +531,7 @@ def simulate(
         runaway_jobs=runaway_jobs,
         runaway_cost=runaway_cost,
         compliance_cost=compliance_cost,
+        overrun_cost=overrun_cost,
         compute_overrun=compute_overrun,
         waste=waste,
         departures=team.departures(duration),

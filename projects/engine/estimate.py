@@ -9,12 +9,12 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 from scipy.stats import rankdata
 
-from . import accuracy, classifier, model, priors, risks, summary
+from . import accuracy, classifier, launch, model, priors, risks, summary
 from . import levers as lever_catalogue
 from .draws import Draws
 from .inputs import normalise, normalise_progress, pilot_warnings
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
 CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
 DRIVER_TRIALS = 5_000
 CHART_TRIALS = 4_000
@@ -47,7 +47,11 @@ KEPT = (
     "runaway_jobs",
     "compliance_cost",
     "labeling_weeks",
+    "training_weeks",
+    "gpu_hours",
     "working_weeks",
+    "cost_tail",
+    "overrun_cost",
     "review",
     "departures",
     "tail",
@@ -64,7 +68,13 @@ KEPT = (
     "within_budget",
     "by_deadline",
     "meets_target",
+    "reaches_production",
     "all_targets",
+    "stop_value",
+    "stop_overrun",
+    "stop_organisation",
+    "stop_fixed",
+    "launch_draw",
 )
 
 DRIVERS = (
@@ -74,6 +84,8 @@ DRIVERS = (
     ("integration", "Legacy integration effort"),
     ("governance", "Governance and compliance effort"),
     ("tail", "Black-swan overrun (one project in six)"),
+    ("cost_tail", "Black-swan cost overrun (one project in six)"),
+    ("training_weeks", "Training time on the GPUs"),
     ("labeling_throughput", "Labeling throughput"),
     ("hire_arrival", "Hiring delay"),
     ("departures", "People leaving mid-project"),
@@ -156,11 +168,27 @@ def estimate(
         ("production_metric", "production_metric"),
     ):
         result[name], curves[name] = _stats(arrays[key])
+    result["compute"] = {
+        "gpu_hours": _stats(arrays["gpu_hours"])[0],
+        "training_weeks": _stats(arrays["training_weeks"])[0],
+    }
+    result["impossible"] = [
+        {**entry, "reason": summary.impossible_reason(project, entry)}
+        for entry in _impossible(project, arrays)
+    ]
     result["phase_share"] = _phase_share(arrays)
     result["probability"] = {
         key: float(arrays[key].mean())
-        for key in ("within_budget", "by_deadline", "meets_target", "all_targets")
+        for key in (
+            "within_budget",
+            "by_deadline",
+            "meets_target",
+            "reaches_production",
+            "all_targets",
+        )
     }
+    # Share of trials stopped before launch for each reason (a trial can have several).
+    result["stopped_by"] = {cause: float(arrays[f"stop_{cause}"].mean()) for cause in launch.CAUSES}
     result["labels_needed_p50"] = _labels_needed(project, derived, arrays)
     result["promisable_target"] = _promisable(arrays["production_skill"])
     result["drivers"] = _drivers(drivers_sample)
@@ -245,6 +273,19 @@ def _target_warnings(project, derived) -> list[dict[str, str]]:
 
     sentence = trivial_target_sentence(project, derived)
     return [{"field": "target_value", "message": sentence}] if sentence else []
+
+
+def _impossible(project: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """Parts of the plan that alone take far beyond the deadline: no date is worth printing."""
+    limit = max(
+        priors.IMPOSSIBLE_DEADLINE_MULTIPLE * project["deadline_weeks"], priors.IMPOSSIBLE_MIN_WEEKS
+    )
+    found = []
+    for cause, key in (("labeling", "labeling_weeks"), ("compute", "training_weeks")):
+        weeks = float(np.median(arrays[key]))
+        if weeks > limit:
+            found.append({"cause": cause, "weeks_p50": weeks, "limit_weeks": limit})
+    return found
 
 
 def _phase_share(arrays: dict[str, np.ndarray]) -> dict[str, float]:
@@ -340,6 +381,7 @@ def _lever_summary(store: dict[str, list[np.ndarray]]) -> dict[str, float]:
         "within_budget": float(arrays["within_budget"].mean()),
         "by_deadline": float(arrays["by_deadline"].mean()),
         "meets_target": float(arrays["meets_target"].mean()),
+        "reaches_production": float(arrays["reaches_production"].mean()),
         "all_targets": float(arrays["all_targets"].mean()),
         "cost_p50_usd": float(np.quantile(arrays["cost"], 0.5)),
         "duration_p50_weeks": float(np.quantile(arrays["duration"], 0.5)),

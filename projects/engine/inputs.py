@@ -443,8 +443,49 @@ INPUTS: tuple[InputSpec, ...] = (
         "GPUs one run uses at once; a forgotten job burns all of them.",
         "compute",
         minimum=1,
-        maximum=10000,
+        maximum=100000,
         unit="GPUs",
+    ),
+    _spec(
+        "model_parameters",
+        "number",
+        None,
+        "Model size (parameters)",
+        "Only for large models: the number of parameters, such as 7e9 for a 7-billion-"
+        "parameter model. With the training tokens, it sizes the compute (6 x parameters x "
+        "tokens operations) and replaces the GPU hours per run.",
+        "compute",
+        minimum=1e3,
+        maximum=1e14,
+        unit="parameters",
+        nullable=True,
+        null_means="not sized; use the GPU hours per run",
+    ),
+    _spec(
+        "training_tokens",
+        "number",
+        None,
+        "Training data (tokens)",
+        "Only for large models: the tokens (word pieces) one full training run reads, such "
+        "as 2e12 for two trillion.",
+        "compute",
+        minimum=1e3,
+        maximum=1e16,
+        unit="tokens",
+        nullable=True,
+        null_means="not sized; use the GPU hours per run",
+    ),
+    _spec(
+        "gpu_peak_tflops",
+        "number",
+        989.0,
+        "GPU peak speed (TFLOP/s)",
+        "The GPU's peak speed in trillions of operations a second at training precision. "
+        "989 is an NVIDIA H100 SXM (dense BF16); an A100 is 312.",
+        "compute",
+        minimum=1,
+        maximum=100000,
+        unit="TFLOP/s",
     ),
     _spec(
         "training_runs",
@@ -980,6 +1021,15 @@ def _check_together(values: dict[str, Any], errors: dict[str, str]) -> None:
                 f"must be above today's solution (baseline_score {baseline:g}), "
                 f"got {achievable:g}: a model no better than today's solution is not worth "
                 "building"
+            )
+    sizing = ("model_parameters", "training_tokens")
+    if not any(key in errors for key in sizing):
+        given = [key for key in sizing if values[key] is not None]
+        if len(given) == 1:
+            missing = next(key for key in sizing if key not in given)
+            errors[missing] = (
+                f"is needed with {given[0]}: compute is sized from both the model's "
+                "parameters and its training tokens; give both, or neither"
             )
     team_keys = ("senior_ml", "junior_ml", "data_engineers", "open_positions")
     if not any(key in errors for key in team_keys) and sum(values[k] for k in team_keys) == 0:

@@ -8,9 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from . import priors, words
+from . import launch, priors, words
 
 KEPT = (
+    "reaches_production",
     "within_budget",
     "by_deadline",
     "meets_target",
@@ -210,7 +211,11 @@ def promisable(result: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[st
     if value is None or value >= project["target_value"]:
         return None
     meets = arrays["production_skill"] >= value
-    both = arrays["within_budget"] & arrays["by_deadline"]
+    ships = ~(
+        arrays["stop_fixed"]
+        | launch.shortfall_stop(arrays["production_skill"], value, arrays["launch_draw"])
+    )
+    both = arrays["within_budget"] & arrays["by_deadline"] & ships
     base = result["probability"]
     label = words.percent_against(value, project["target_value"])
     return {
@@ -222,6 +227,7 @@ def promisable(result: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[st
             "within_budget": 0.0,
             "by_deadline": 0.0,
             "meets_target": float(meets.mean()) - base["meets_target"],
+            "reaches_production": float(ships.mean()) - base["reaches_production"],
             "all_targets": float((meets & both).mean()) - base["all_targets"],
             "cost_p50_usd": 0.0,
             "duration_p50_weeks": 0.0,

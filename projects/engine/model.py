@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import accuracy, delivery, priors
+from . import accuracy, delivery, launch, priors
 from .draws import Draws
 
 
@@ -20,7 +20,8 @@ class Derived:
     needs_explainability: bool
     regulated: bool
     label_cost: float
-    gpu_hours: float
+    gpu_hours: float  # per GPU and run; when sized from the model's scale, at the median MFU
+    training_flops: float | None  # 6 x parameters x tokens, when both are given
     production_prevalence: float
     effective_shift: str
     pilot: accuracy.PilotFit | None
@@ -34,6 +35,17 @@ def derive(project: dict[str, Any]) -> Derived:
         shift_index = min(shift_index + 1, len(priors.SHIFT_ORDER) - 1)
     label_cost = project["label_cost_usd"]
     gpu_hours = project["gpu_hours_per_run"]
+    if gpu_hours is None:
+        gpu_hours = priors.GPU_HOURS_PER_RUN[project["approach"]]
+    flops = None
+    if project["model_parameters"] is not None and project["training_tokens"] is not None:
+        flops = (
+            priors.TRAINING_FLOPS_PER_PARAMETER_TOKEN
+            * project["model_parameters"]
+            * project["training_tokens"]
+        )
+        gpu_hours = flops / delivery.flops_per_gpu_hour(project, priors.MFU_MEDIAN)
+        gpu_hours /= project["gpus_per_run"]
     prevalence = project["production_positive_fraction"]
     return Derived(
         needs_explainability=regulated if needs is None else needs,
@@ -41,7 +53,8 @@ def derive(project: dict[str, Any]) -> Derived:
         label_cost=priors.LABEL_COST_USD[project["task_type"]]
         if label_cost is None
         else label_cost,
-        gpu_hours=priors.GPU_HOURS_PER_RUN[project["approach"]] if gpu_hours is None else gpu_hours,
+        gpu_hours=gpu_hours,
+        training_flops=flops,
         production_prevalence=project["positive_fraction"] if prevalence is None else prevalence,
         effective_shift=priors.SHIFT_ORDER[shift_index],
         pilot=None
@@ -58,5 +71,8 @@ def simulate(
     out.update(accuracy.simulate(project, derived, draws, progress))
     out["within_budget"] = out["cost"] <= project["budget_usd"]
     out["by_deadline"] = out["duration"] <= project["deadline_weeks"]
-    out["all_targets"] = out["within_budget"] & out["by_deadline"] & out["meets_target"]
+    out.update(launch.simulate(project, derived, out, draws))
+    out["all_targets"] = (
+        out["reaches_production"] & out["within_budget"] & out["by_deadline"] & out["meets_target"]
+    )
     return out

@@ -15,22 +15,18 @@ from .risks import SHORT_METRIC, metric_words, positive_name
 
 def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> list[str]:
     probability = result["probability"]
-    cost, duration = result["cost_usd"], result["duration_weeks"]
     target = f"{words.percent(project['target_value'])} {metric_words(project)}"
     overall = words.capital(words.chance_of(probability["all_targets"]))
     out = [
         f"Bottom line: {overall} of being in production within "
         f"{words.weeks(project['deadline_weeks'])}, within {words.usd(project['budget_usd'])} "
         f"and at {target}.",
-        f"Cost: most likely about {words.usd(cost['p50'])}. There is a 4 in 5 chance it costs "
-        f"less than {words.usd(cost['p80'])}, and {words.chance_of(probability['within_budget'])}"
-        f" it stays within the {words.usd(project['budget_usd'])} budget.",
-        f"Time: most likely {words.weeks(duration['p50'])}. There is a 4 in 5 chance it takes "
-        f"less than {words.weeks(duration['p80'])}, and "
-        f"{words.chance_of(probability['by_deadline'])} it meets the "
-        f"{words.deadline(project['deadline_weeks'])} deadline.",
+        _launch(result),
+        _cost(project, result),
+        _time(project, result),
         _quality(project, derived, result),
     ]
+    out += [entry["reason"] for entry in result.get("impossible", [])]
     impossible = _impossible(project, derived, result)
     if impossible:
         out.append(impossible)
@@ -59,6 +55,82 @@ def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> 
             "top of the project cost."
         )
     return out
+
+
+STOP_REASONS = {
+    "value": "the model not beating today's solution clearly, or falling far short of the target",
+    "overrun": "cost or time running so far past the plan that the sponsors pull out",
+    "organisation": "priorities changing before launch, likelier in a first ML project, "
+    "without a domain expert or without the means to deploy",
+}
+
+
+def _launch(result: dict[str, Any]) -> str:
+    chance = result["probability"]["reaches_production"]
+    text = (
+        f"Launch: {words.chance_of(chance)} that it reaches production at all; across "
+        "companies, about half of AI pilots do (Gartner 2022)."
+    )
+    stopped = result.get("stopped_by") or {}
+    if chance < 0.99 and stopped:
+        cause = max(stopped, key=stopped.get)
+        text += f" The likeliest reason to be stopped: {STOP_REASONS[cause]}."
+    return text
+
+
+def _cost(project: dict[str, Any], result: dict[str, Any]) -> str:
+    cost, probability = result["cost_usd"], result["probability"]
+    budget = words.usd(project["budget_usd"])
+    if result.get("impossible"):
+        return (
+            f"Cost: no total can be given, since the team would be paid for as long as the plan "
+            f"runs. It cannot stay within the {budget} budget as planned."
+        )
+    return (
+        f"Cost: most likely about {words.usd(cost['p50'])}. There is a 4 in 5 chance it costs "
+        f"less than {words.usd(cost['p80'])}, and {words.chance_of(probability['within_budget'])}"
+        f" it stays within the {budget} budget."
+    )
+
+
+def _time(project: dict[str, Any], result: dict[str, Any]) -> str:
+    duration, probability = result["duration_weeks"], result["probability"]
+    if result.get("impossible"):
+        causes = " and ".join(entry["cause"] for entry in result["impossible"])
+        return (
+            f"Time: impossible as planned. The {causes} alone would take far beyond the "
+            f"{words.deadline(project['deadline_weeks'])} deadline, so no launch date can be "
+            "given until the plan changes."
+        )
+    return (
+        f"Time: most likely {words.weeks(duration['p50'])}. There is a 4 in 5 chance it takes "
+        f"less than {words.weeks(duration['p80'])}, and "
+        f"{words.chance_of(probability['by_deadline'])} it meets the "
+        f"{words.deadline(project['deadline_weeks'])} deadline."
+    )
+
+
+def impossible_reason(project: dict[str, Any], entry: dict[str, Any]) -> str:
+    """Why part of the plan cannot finish, and what would change that, in plain words."""
+    deadline = words.deadline(project["deadline_weeks"])
+    if entry["cause"] == "labeling":
+        return (
+            f"Impossible as planned: labeling {words.count(project['planned_new_labels'])} "
+            f"examples at {words.count(project['labels_per_week'])} a week takes "
+            f"{words.weeks(entry['weeks_p50'])}, against a {deadline} deadline. Raise the "
+            "labeling pace (more labelers or a vendor), or label fewer examples."
+        )
+    gpus = project["gpus_per_run"]
+    return (
+        f"Impossible as planned: {_runs(project['training_runs'])} on "
+        f"{words.count(gpus)} GPU{'s' if gpus != 1 else ''} each take "
+        f"{words.weeks(entry['weeks_p50'])} of computing, against a {deadline} deadline. "
+        "Use more GPUs per run, fewer runs, or a smaller model."
+    )
+
+
+def _runs(count: int) -> str:
+    return "the one training run" if count == 1 else f"the {words.count(count)} training runs"
 
 
 BALANCED_ACCURACY = (

@@ -307,11 +307,64 @@ def _offline(project: dict[str, Any]) -> np.ndarray:
     return model.simulate(project, derived, Draws(project["seed"], 0, size))["offline"]
 
 
+LAUNCH_TYPICAL = (
+    "launch_typical_first_project.json",
+    "launch_typical_churn.json",
+    "launch_typical_text_fine_tune.json",
+    "launch_typical_image_inspection.json",
+    "launch_typical_credit_risk.json",
+    "launch_typical_public_triage.json",
+)
+
+
+def launch_rows() -> list[Comparison]:
+    """Reaching production, on a reference class of typical projects and two extremes."""
+    typical = [float(trials_of(name)["reaches_production"].mean()) for name in LAUNCH_TYPICAL]
+    well_run = float(trials_of("launch_well_run.json")["reaches_production"].mean())
+    hopeless = float(trials_of("launch_hopeless.json")["reaches_production"].mean())
+    average = float(np.mean(typical))
+    shown = ", ".join(f"{value * 100:.0f}%" for value in typical)
+    return [
+        Comparison(
+            "Reaching production, typical projects",
+            "54% of AI projects move from pilot to production",
+            "Gartner survey of 699 organisations, 2022",
+            f"{average * 100:.0f}% on average over six typical projects ({shown})",
+            average,
+            0.45,
+            0.63,
+            ", ".join(LAUNCH_TYPICAL),
+        ),
+        Comparison(
+            "Reaching production, a well-run project",
+            "far more often than the 54% average: RAND's five root causes all absent",
+            "Ryseff et al. 2024, RAND RR-A2680-1",
+            f"{well_run * 100:.0f}% (ML shipped before, domain expert, monitoring, rollback, a "
+            "target the data supports)",
+            well_run,
+            0.80,
+            0.97,
+            "launch_well_run.json",
+        ),
+        Comparison(
+            "Reaching production, a hopeless project",
+            "rarely: a target beyond the best known approach, no domain expert, first ML project",
+            "Ryseff et al. 2024, RAND RR-A2680-1",
+            f"{hopeless * 100:.0f}%",
+            hopeless,
+            0.0,
+            0.15,
+            "launch_hopeless.json",
+        ),
+    ]
+
+
 def comparisons() -> list[Comparison]:
     rows = []
     rows += shift_rows()
     rows += imbalance_rows()
     rows += learning_curve_rows()
+    rows += launch_rows()
 
     typical = trials_of("typical_it_project_flyvbjerg.json")
     normal = typical["tail"] == 1.0

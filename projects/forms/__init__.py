@@ -13,6 +13,7 @@ from projects.forms.teams import (
     QueuedPasswordResetForm,
     SignupForm,
     TeamForm,
+    TeamSettingsForm,
     TokenForm,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "ShareForm",
     "SignupForm",
     "TeamForm",
+    "TeamSettingsForm",
     "TimeZoneForm",
     "TokenForm",
     "WhatIfForm",

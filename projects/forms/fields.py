@@ -10,14 +10,14 @@ values, and words the engine's messages in the form's units.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, MAX_PILOT_POINTS, InputSpec
-from projects.formatting import number_text, percent_text
+from projects.formatting import currency, money_unit, number_text, percent_text
 
 # Longest text a number field reads. The longest allowed value typed in full with separators
 # ("9,223,372,036,854,775,807", the largest seed) is 25 characters; anything much longer is not
@@ -56,7 +56,7 @@ def parse_number(spec: InputSpec, text: str) -> Any:
     if spec.percent:
         cleaned = cleaned.removesuffix("%")
     if spec.unit.startswith("USD"):
-        cleaned = cleaned.removeprefix("$")
+        cleaned = cleaned.removeprefix(currency().strip())
     match = _PLAIN_NUMBER.fullmatch(cleaned)
     if match is None:
         return text
@@ -105,6 +105,14 @@ def message_in_form_terms(spec: InputSpec, message: str, line_numbers: list[int]
     elif spec.percent:
         message = message.replace(spec.range_text(), percent_range_text(spec))
         message = _GOT_NUMBER.sub(lambda match: f"got {percent_text(match.group(1))}", message)
+        # The engine's shares as the form's percentages: "scores 0.5 (50%)" -> "scores 50%",
+        # "Enter 0.5" -> "Enter 50%".
+        message = re.sub(r"\b\d*\.\d+ \((\d+(?:\.\d+)?%)\)", r"\1", message)
+        message = re.sub(
+            r"\b(Enter|enter) (0?\.\d+|1(?:\.0+)?)\b",
+            lambda match: f"{match.group(1)} {percent_text(match.group(2))}",
+            message,
+        )
     for other in INPUTS:
         # Other percentage inputs named with their value, e.g. "(baseline_score 0.5)".
         if other.percent:
@@ -343,10 +351,12 @@ class FieldRow:
     spec: InputSpec
     allowed: str = ""
     empty_means: str = ""
+    warnings: list[str] = field(default_factory=list)  # accepted, but looks wrong
+    choice_help: list[tuple[str, str]] = field(default_factory=list)  # (choice, one line)
 
     @property
     def unit(self) -> str:
-        return "%" if self.spec.percent else self.spec.unit
+        return "%" if self.spec.percent else money_unit(self.spec.unit)
 
     @property
     def is_checkbox(self) -> bool:

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 from django import forms
 
-from projects.engine.inputs import INPUTS, INPUTS_BY_KEY, SECTIONS, InputError, InputSpec, normalise
+from projects.engine.inputs import (
+    INPUTS,
+    INPUTS_BY_KEY,
+    SECTIONS,
+    InputError,
+    InputSpec,
+    normalise,
+    pilot_warnings,
+)
+from projects.engine.model import derive
+from projects.engine.summary import trivial_target_sentence
 from projects.forms.fields import (
     FieldRow,
     YesNoField,
@@ -16,6 +26,7 @@ from projects.forms.fields import (
     message_in_form_terms,
     upper_first,
 )
+from projects.vocabulary import METRIC_MEANINGS, METRIC_WORDS, warning_text
 from projects.whatif import WHATIF_KEYS
 
 # The section the form folds away, for people who want to set the simulation itself.
@@ -34,6 +45,15 @@ class Section:
     @property
     def has_errors(self) -> bool:
         return any(row.field.errors for row in self.rows)
+
+
+def _metric_help() -> list[tuple[str, str]]:
+    """One line on each target metric the engine offers, under the choice."""
+    return [
+        (METRIC_WORDS[key][:1].upper() + METRIC_WORDS[key][1:], METRIC_MEANINGS[key])
+        for key, _ in INPUTS_BY_KEY["target_metric"].choices
+        if key in METRIC_MEANINGS
+    ]
 
 
 class ProjectForm(forms.Form):
@@ -73,6 +93,7 @@ class ProjectForm(forms.Form):
         self.inputs: dict | None = None
 
     def sections(self) -> list[Section]:
+        warnings = self.input_warnings()
         sections = []
         for key, title in SECTIONS:
             rows = [
@@ -84,6 +105,8 @@ class ProjectForm(forms.Form):
                     else "",
                     # A three-way choice names its default in the empty option already.
                     empty_means=spec.null_means if spec.nullable and spec.kind != "bool" else "",
+                    warnings=warnings.get(spec.key, []),
+                    choice_help=_metric_help() if spec.key == "target_metric" else [],
                 )
                 for spec in INPUTS
                 if spec.section == key
@@ -91,6 +114,28 @@ class ProjectForm(forms.Form):
             if rows:
                 sections.append(Section(key, title, rows, advanced=key == ADVANCED_SECTION))
         return sections
+
+    def input_warnings(self) -> dict[str, list[str]]:
+        """Inputs the engine accepts but that look wrong, by key, as the estimate's `warnings`
+        will say: pilot scores that fall or go up and down, a target a model without skill
+        already meets. From what was typed when it is valid, else from the saved values; none
+        while the form has errors to fix first."""
+        if self.is_bound:
+            inputs = self.inputs if self.is_valid() else None
+        else:
+            try:
+                inputs = normalise({spec.key: self.initial.get(spec.key) for spec in INPUTS})
+            except InputError:
+                inputs = None
+        if inputs is None:
+            return {}
+        found: dict[str, list[str]] = {}
+        for item in pilot_warnings(inputs["pilot_curve"]):
+            found.setdefault(item["field"], []).append(warning_text(item["field"], item["message"]))
+        trivial = trivial_target_sentence(inputs, derive(inputs))
+        if trivial:
+            found.setdefault("target_value", []).append(trivial)
+        return found
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,5 @@
-"""The forms of people and teams: sign-up, password reset, a new team, an invitation and an API
-token."""
+"""The forms of people and teams: sign-up, password reset, a new team, its settings, an
+invitation and an API token."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from projects import outbox
 from projects.models import ApiToken, EmailOptOut, Membership, OutboundEmail, Team
+from projects.models.teams import normal_currency
 
 
 class SignupForm(UserCreationForm):
@@ -109,3 +110,22 @@ class TokenForm(forms.Form):
                 "that uses it."
             )
         return name
+
+
+class TeamSettingsForm(forms.ModelForm):
+    """A team's name and the symbol its money is written with (nothing is converted)."""
+
+    currency = forms.CharField(
+        label="Currency symbol",
+        strip=False,  # normal_currency decides on the spaces
+        help_text="Written before every amount of the team's projects: on the reports, the "
+        "what-if, the history, the charts and the downloads, such as $, €, £ or CHF. Amounts "
+        "are not converted: change it only to say which money the team's numbers are in.",
+    )
+
+    class Meta:
+        model = Team
+        fields = ("name", "currency")
+
+    def clean_currency(self) -> str:
+        return normal_currency(self.cleaned_data["currency"])

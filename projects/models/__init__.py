@@ -1,8 +1,9 @@
 """The app's data and the rules on it: teams and who may do what in them (teams.py); projects
-with their revisions, estimates, check-ins and share links (projects.py); the secrets in links
-and headers (tokens.py)."""
+with their revisions, estimates, check-ins and share links (projects.py); how they ended
+(outcomes.py); the secrets in links and headers (tokens.py)."""
 
 from projects.models.mail import EmailOptOut, OutboundEmail, OutsideDigest, Watch
+from projects.models.outcomes import LaterScore, Outcome
 from projects.models.projects import (
     STALLED_AFTER,
     CheckIn,
@@ -29,7 +30,9 @@ __all__ = [
     "EmailOptOut",
     "Estimate",
     "Invitation",
+    "LaterScore",
     "Membership",
+    "Outcome",
     "OutboundEmail",
     "OutsideDigest",
     "Project",

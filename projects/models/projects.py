@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
@@ -31,11 +32,20 @@ class ProjectQuerySet(models.QuerySet):
 
     def due(self, now: datetime | None = None) -> list[Project]:
         """The projects due for a scheduled re-estimate at `now` (default: now): not archived,
-        with a cadence (days > 0), with a revision, and with no estimate started (queued) within
-        the last `reestimate_every_days`."""
+        not closed, with a cadence (days > 0), with a revision, and with no estimate started
+        (queued) within the last `reestimate_every_days`."""
         now = now or timezone.now()
         candidates = (
             self.filter(archived=False, reestimate_every_days__gt=0)
+            # A closed project (shipped or stopped) has nothing left to forecast. The model is
+            # looked up by name: models/outcomes.py imports this module.
+            .exclude(
+                models.Exists(
+                    apps.get_model("projects", "Outcome").objects.filter(
+                        project=models.OuterRef("pk"), withdrawn_at=None
+                    )
+                )
+            )
             .filter(models.Exists(Revision.objects.filter(project=models.OuterRef("pk"))))
             .annotate(last_estimate_at=models.Max("revisions__estimates__created_at"))
             .order_by("id")
@@ -135,6 +145,10 @@ class Project(models.Model):
             self.estimates.done().select_related("revision").order_by("-finished_at", "-id").first()
         )
 
+    def current_outcome(self):
+        """How the project ended (an `Outcome`), or None while it is open."""
+        return self.outcomes.filter(withdrawn_at=None).select_related("author", "api_token").first()
+
     def latest_checkin(self) -> CheckIn | None:
         """Where the project stands now: its most recent check-in still counting, or None."""
         return (
@@ -205,6 +219,17 @@ class EstimateQuerySet(models.QuerySet):
     def pending(self) -> EstimateQuerySet:
         """Queued or running: a project has at most one such estimate."""
         return self.filter(status__in=Estimate.PENDING)
+
+    def newest_done_per_project(self) -> EstimateQuerySet:
+        """Of these estimates, each project's newest finished one (by finish time): the one the
+        portfolio shows."""
+        newest = (
+            Estimate.objects.done()
+            .filter(project=models.OuterRef("project"))
+            .order_by("-finished_at", "-id")
+            .values("id")[:1]
+        )
+        return self.done().filter(id=models.Subquery(newest))
 
 
 class Estimate(models.Model):
@@ -327,7 +352,7 @@ class ShareLink(Revocable, models.Model):
         """The link with this token, whatever its state; None if there is none."""
         if not TOKEN_PATTERN.match(token):
             return None
-        link = cls.objects.select_related("project").filter(token=token).first()
+        link = cls.objects.select_related("project__team").filter(token=token).first()
         if link is None or not same_token(link.token, token):
             return None
         return link

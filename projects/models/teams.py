@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,42 @@ INVITATION_VALID_FOR = timedelta(days=7)
 # An API token reads "rb_" + 43 URL-safe characters (256 random bits); its first 11 identify it.
 API_TOKEN_PREFIX = "rb_"
 API_TOKEN_SHOWN_LENGTH = 11
+# A team's currency symbol: at most this many letters or currency signs ("$", "€", "CHF", "R$").
+CURRENCY_MAX_CHARACTERS = 4
+
+
+def normal_currency(text: str) -> str:
+    """The currency symbol as stored from what an owner typed: letters, currency signs and
+    dots only, without spaces around, plus one space after a symbol that ends in a letter or a
+    dot, so that amounts read "CHF 4,800" and "€4,800". Raises ValidationError naming the field
+    for anything else: no digits, signs or punctuation that could pass for part of a number, a
+    formula or markup."""
+    symbol = text.strip()
+    allowed = f"at most {CURRENCY_MAX_CHARACTERS} letters or currency signs, such as $, €, £ or CHF"
+    if not symbol:
+        raise ValidationError(f"Currency symbol: type the symbol of the team's money: {allowed}.")
+    if len(symbol) > CURRENCY_MAX_CHARACTERS:
+        raise ValidationError(
+            f"Currency symbol: “{symbol[:20]}” is {len(symbol)} characters long; use {allowed}."
+        )
+    wrong = [
+        char
+        for char in symbol
+        if not (unicodedata.category(char) in ("Lu", "Ll", "Lo", "Sc") or char == ".")
+    ]
+    if wrong:
+        shown = "space" if wrong[0].isspace() else wrong[0]
+        raise ValidationError(
+            f"Currency symbol: “{shown}” cannot be part of a currency symbol; use {allowed}."
+        )
+    return symbol + " " if unicodedata.category(symbol[-1]) != "Sc" else symbol
+
+
+def validate_currency(value: str) -> None:
+    if normal_currency(value) != value:
+        raise ValidationError(
+            f"Currency symbol: store it as “{normal_currency(value)}”, as the settings page does."
+        )
 
 
 class TeamNeedsAnOwner(Exception):
@@ -31,6 +68,13 @@ class Team(models.Model):
     name = models.CharField(max_length=100)
     personal = models.BooleanField(
         default=False, help_text="Created for one user at sign-up; it can take members too."
+    )
+    currency = models.CharField(
+        "currency symbol",
+        max_length=8,
+        default="$",
+        validators=[validate_currency],
+        help_text="Written before every amount of the team's projects; nothing is converted.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     time_zone = models.CharField(

@@ -38,6 +38,7 @@ class Point:
     metric_p50: float | None
     metric: str
     chances: list[tuple[str, str]] = field(default_factory=list)  # (short label, percent)
+    target: float | None = None  # the quality target the estimate was judged against
 
 
 def cause_of(estimate: Estimate) -> tuple[str, str]:
@@ -72,7 +73,8 @@ def points(project: Project) -> list[Point]:
     found = []
     for number, estimate in enumerate(done, start=1):
         result = estimate.result or {}
-        metric = vocabulary.metric_name(result.get("inputs") or estimate.revision.inputs)
+        inputs = result.get("inputs") or estimate.revision.inputs
+        metric = vocabulary.metric_name(inputs)
         cause, url = cause_of(estimate)
         probability = result.get("probability") or {}
         found.append(
@@ -85,12 +87,13 @@ def points(project: Project) -> list[Point]:
                 probability=probability,
                 cost_p50=_p50(result.get("cost_usd") or {}),
                 weeks_p50=_p50(result.get("duration_weeks") or {}),
-                metric_p50=_p50(vocabulary.metric_stats(result, metric)),
+                metric_p50=_p50(vocabulary.metric_stats(result, vocabulary.metric_key(inputs))),
                 metric=metric,
                 chances=[
                     (chance.short, percent(probability.get(chance.key)))
                     for chance in vocabulary.CHANCES
                 ],
+                target=vocabulary.target_value({"inputs": inputs}),
             )
         )
     return found

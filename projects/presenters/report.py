@@ -7,7 +7,20 @@ import logging
 from dataclasses import dataclass, field
 
 from projects import vocabulary
-from projects.formatting import money, money_delta, percent, points_delta, score, weeks, weeks_delta
+from projects.engine.classifier import other_floor
+from projects.engine.inputs import INPUTS_BY_KEY
+from projects.engine.words import count
+from projects.formatting import (
+    gpu_hours,
+    money,
+    money_delta,
+    percent,
+    points_delta,
+    result_in_currency,
+    score,
+    weeks,
+    weeks_delta,
+)
 from projects.models import Estimate
 
 logger = logging.getLogger(__name__)
@@ -38,6 +51,15 @@ class Outcome:
     high: str
     chance: str
     tone: str
+    note: str = ""  # a line under the label: what the row measures
+
+
+@dataclass
+class InputWarning:
+    """An input the engine accepted but that looks wrong (the result's `warnings`)."""
+
+    label: str  # the form's label of the input
+    message: str
 
 
 @dataclass
@@ -82,6 +104,14 @@ class Report:
     driver_groups: list[DriverGroup]
     levers: list[Lever]
     details: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
+    # One line each on the words the page uses that a manager may not know.
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    promise: str = ""  # "69% accuracy", the target met in 4 scenarios in 5, when below the target
+    promise_against: str = ""  # "90%, reached in under 1%": the target asked and its chance
+    compute_bill: str = ""  # what training costs on average, beside the budget
+    # Parts of the plan that cannot finish (the engine's `impossible`, v2), with the reason.
+    impossible: list[str] = field(default_factory=list)
 
 
 def chance_bar(label: str, probability: float | None) -> ChanceBar:
@@ -96,38 +126,58 @@ def chance_bar(label: str, probability: float | None) -> ChanceBar:
 
 
 def report(result: dict) -> Report:
-    """Everything the report page shows, from an engine result."""
+    """Everything the report page shows, from an engine result, its sentences' amounts in the
+    team's money."""
+    result = result_in_currency(result)
     inputs = result.get("inputs", {})
     probability = result["probability"]
     metric = vocabulary.metric_name(inputs)
-    stats = vocabulary.metric_stats(result, metric)
+    key = vocabulary.metric_key(inputs)
+    stats = vocabulary.metric_stats(result)
+    target = vocabulary.target_value(result)
     chances = [
         chance_bar(chance.long_label(metric), probability.get(chance.key))
         for chance in vocabulary.CHANCES
     ]
+    impossible = impossible_reasons(result)
     outcomes = [
         _outcome(
             "Cost",
-            inputs.get("budget_usd"),
+            money(inputs.get("budget_usd")),
             result["cost_usd"],
             money,
             probability.get("within_budget"),
         ),
+        *_compute_rows(result, "gpu_hours"),
         _outcome(
             "Weeks to production",
-            inputs.get("deadline_weeks"),
+            weeks(inputs.get("deadline_weeks")),
             result["duration_weeks"],
             weeks,
             probability.get("by_deadline"),
         ),
+        *_compute_rows(result, "training_weeks"),
         _outcome(
             f"Production {metric}",
-            inputs.get("target_value"),
+            # The target gets the digits it needs beside the most likely value (99.9% vs 99.95%).
+            score(target, against=stats.get("p50")),
             stats,
-            score,
+            # Enough digits to differ from the target: 99.8% against 99.9%, not 100% and 100%.
+            lambda value: score(value, against=target),
             probability.get("meets_target"),
+            note=_first_upper(vocabulary.metric_meaning(key, inputs))
+            + ", on real traffic at launch.",
         ),
+        *_other_side(result, key),
     ]
+    if impossible:
+        # The engine gives no total for a plan that cannot finish: the team would be paid for
+        # as long as it runs. Neither does the page (it would read "$219M" and "20,113 weeks").
+        cost, duration = outcomes[0], next(o for o in outcomes if o.label == "Weeks to production")
+        for row in (cost, duration):
+            row.low = row.middle = row.high = "no end"
+        cost.note = "No total: the team is paid for as long as the plan runs."
+        duration.note = "The plan cannot finish: see why above."
     risks = [
         Risk(
             title=risk.get("title", risk.get("key", "")),
@@ -155,28 +205,185 @@ def report(result: dict) -> Report:
         ("Random seed", str(result.get("seed", "–"))),
         ("Engine version", str(result.get("engine_version", "–"))),
     ]
+    warnings = [
+        InputWarning(
+            _input_label(item.get("field", "")),
+            vocabulary.warning_text(str(item.get("field", "")), str(item.get("message", ""))),
+        )
+        for item in result.get("warnings") or []
+        if isinstance(item, dict)
+    ]
+    # The engine writes a trivial target's warning and an impossible plan's reason into the
+    # summary too; the page says each once, in its box right under the summary.
+    warned = {
+        str(item.get("message")) for item in result.get("warnings") or [] if isinstance(item, dict)
+    } | set(impossible)
     return Report(
-        summary=list(result.get("summary", [])),
+        summary=[sentence for sentence in result.get("summary", []) if sentence not in warned],
         chances=chances,
         outcomes=outcomes,
         risks=risks,
         driver_groups=driver_groups,
         levers=levers,
         details=details,
+        warnings=warnings,
+        glossary=[("Balanced accuracy", _first_upper(vocabulary.BALANCED_ACCURACY_MEANING) + ".")],
+        promise=_promise(result, metric, target),
+        compute_bill=_compute_bill(result),
+        impossible=impossible,
+        promise_against=f"{score(target, against=result.get('promisable_target'))}, "
+        f"reached in {percent(probability.get('meets_target'))}",
     )
 
 
-def _outcome(label: str, target, stats: dict, shown, probability: float | None) -> Outcome:
-    """An outcome beside its target: `stats` are its p10, p50 and p90, written by `shown`, and
-    `probability` the chance of meeting the target."""
+# The other side of the trade-off: where the target is one metric, the operating threshold also
+# sets the others, and a target met by flagging everything is no success.
+OTHER_SIDE = {
+    "recall": ("precision",),
+    "precision": ("recall",),
+    "f1": ("recall", "precision"),
+    "pr_auc": ("recall", "precision"),
+    "accuracy": ("recall", "precision"),
+}
+# With positives at least this common, accuracy is read on its own (as the summary does).
+RARE_POSITIVES = 0.2
+
+
+def _other_side(result: dict, key: str) -> list[Outcome]:
+    """Recall and precision at the operating threshold, as the engine reports them, beside a
+    target on another metric (for accuracy only when positives are rare)."""
+    inputs = result.get("inputs") or {}
+    prevalence = inputs.get("production_positive_fraction") or inputs.get("positive_fraction")
+    if not isinstance(prevalence, int | float) or isinstance(prevalence, bool):
+        prevalence = None
+    if key == "accuracy" and (prevalence is None or prevalence >= RARE_POSITIVES):
+        return []
+    if key in ("recall", "precision"):
+        threshold = f"at the threshold set for the {key} target"
+        if prevalence is not None:
+            # The engine never lets the other side fall below a floor to reach the target
+            # (docs/model.md, step 7); where the floor binds, the row sits on it.
+            other = OTHER_SIDE[key][0]
+            floor = score(other_floor(key, prevalence))
+            threshold += f", which never lets {other} fall below {floor}"
+    else:
+        best = "accuracy" if key == "accuracy" else "F1"
+        threshold = f"at the threshold with the best {best}"
+    rows = []
+    for other in OTHER_SIDE[key]:
+        stats = result.get(f"production_{other}")
+        if not stats:
+            continue
+        meaning = _first_upper(vocabulary.metric_meaning(other, inputs))
+        rows.append(
+            Outcome(
+                label=f"Production {other}",
+                target="",
+                low=score(stats.get("p10")),
+                middle=score(stats.get("p50")),
+                high=score(stats.get("p90")),
+                chance="",
+                tone="none",
+                note=f"{meaning}, {threshold}.",
+            )
+        )
+    return rows
+
+
+def impossible_reasons(result: dict) -> list[str]:
+    """Why parts of the plan cannot finish (the engine's `impossible`, v2), in its words."""
+    return [
+        str(item["reason"])
+        for item in result.get("impossible") or []
+        if isinstance(item, dict) and item.get("reason")
+    ]
+
+
+def _trains_on_gpus(result: dict) -> bool:
+    compute = result.get("compute") or {}
+    hours = (compute.get("gpu_hours") or {}).get("p90")
+    return isinstance(hours, int | float) and hours > 0
+
+
+def _compute_rows(result: dict, key: str) -> list[Outcome]:
+    """The engine's `compute` (v2) beside the budget and the deadline: GPU-hours after the cost,
+    training weeks after the weeks to production; nothing for a project without GPU training."""
+    if not _trains_on_gpus(result):
+        return []
+    stats = result["compute"].get(key) or {}
+    inputs = result.get("inputs") or {}
+    gpus = inputs.get("gpus_per_run")
+    if key == "gpu_hours":
+        return [
+            Outcome(
+                label="Training compute",
+                target="",
+                low=gpu_hours(stats.get("p10")),
+                middle=gpu_hours(stats.get("p50")),
+                high=gpu_hours(stats.get("p90")),
+                chance="",
+                tone="none",
+                note="GPU-hours over all training runs, part of the cost above.",
+            )
+        ]
+    on = f" on {count(gpus)} GPU{'s' if gpus != 1 else ''} a run" if gpus else ""
+    return [
+        Outcome(
+            label="Training time",
+            target="",
+            low=weeks(stats.get("p10")),
+            middle=weeks(stats.get("p50")),
+            high=weeks(stats.get("p90")),
+            chance="",
+            tone="none",
+            note=f"Weeks the GPUs take to train{on}, part of the weeks above.",
+        )
+    ]
+
+
+def _compute_bill(result: dict) -> str:
+    """ "$93M on average, against the $400k budget": the mean compute cost (the engine's
+    `cost_breakdown`), for a project that trains on GPUs."""
+    bill = (result.get("cost_breakdown") or {}).get("compute")
+    if not _trains_on_gpus(result) or not isinstance(bill, int | float):
+        return ""
+    budget = (result.get("inputs") or {}).get("budget_usd")
+    against = f", against the {money(budget)} budget" if isinstance(budget, int | float) else ""
+    return f"{money(bill)} on average{against}"
+
+
+def _promise(result: dict, metric: str, target: float | None) -> str:
+    """The target the engine says can be promised (met in 4 scenarios in 5), when it is below
+    the one asked; empty when the target is already that safe or there is none to promise."""
+    value = result.get("promisable_target")
+    if not isinstance(value, int | float) or target is None or value >= target:
+        return ""
+    return f"{score(value, against=target)} {metric}"
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _input_label(key: str) -> str:
+    spec = INPUTS_BY_KEY.get(key)
+    return spec.label if spec else key.replace("_", " ").capitalize()
+
+
+def _outcome(
+    label: str, target: str, stats: dict, shown, probability: float | None, note: str = ""
+) -> Outcome:
+    """An outcome beside its target (as text): `stats` are its p10, p50 and p90, written by
+    `shown`, and `probability` the chance of meeting the target."""
     return Outcome(
         label=label,
-        target=shown(target),
+        target=target,
         low=shown(stats.get("p10")),
         middle=shown(stats.get("p50")),
         high=shown(stats.get("p90")),
         chance=percent(probability),
         tone=vocabulary.chance_tone(probability),
+        note=note,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from projects import estimates
 from projects.converters import parse_id
+from projects.formatting import use_currency
 from projects.models import Membership, Project, Team
 
 # The session key of the team the user looks at.
@@ -41,15 +42,18 @@ def current_membership(request: HttpRequest) -> Membership:
     if request.session.get(SESSION_TEAM) != chosen.team_id:
         request.session[SESSION_TEAM] = chosen.team_id
     use_team_time_zone(chosen.team)
+    use_currency(chosen.team.currency)
     return chosen
 
 
 def membership_for(request: HttpRequest, team_id: int) -> Membership:
-    """The user's membership of a team; 404 for anyone else, so nothing leaks."""
+    """The user's membership of a team; 404 for anyone else, so nothing leaks. The page then
+    writes dates in the team's time zone and money in its currency."""
     membership = get_object_or_404(
         Membership.objects.select_related("team"), team_id=team_id, user=request.user
     )
     use_team_time_zone(membership.team)
+    use_currency(membership.team.currency)
     return membership
 
 
@@ -74,12 +78,14 @@ def chosen_membership(request: HttpRequest) -> Membership:
 
 
 def project_for(request: HttpRequest, project_id: int) -> tuple[Project, Membership]:
-    """The project and the user's membership of its team; 404 for anyone else."""
+    """The project and the user's membership of its team; 404 for anyone else. The page then
+    writes money in the team's currency."""
     project = get_object_or_404(Project.objects.select_related("team"), pk=project_id)
     membership = Membership.objects.filter(team=project.team, user=request.user).first()
     if membership is None:
         not_found()
     use_team_time_zone(project.team)
+    use_currency(project.team.currency)
     return project, membership
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from projects.models import Estimate, Membership
+from projects.models import Estimate, Membership, Outcome
 from projects.presenters.portfolio import portfolio_row
 from projects.views.access import SESSION_TEAM, chosen_membership
 
@@ -33,13 +33,23 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         portfolio_row(project, recent.get(project.pk, []))
         for project in team.projects.with_latest_status()
     ]
+    closed = set(
+        Outcome.objects.filter(project__team=team, withdrawn_at=None).values_list(
+            "project_id", flat=True
+        )
+    )
     return render(
         request,
         "projects/portfolio.html",
         {
             "membership": membership,
             "team": team,
-            "rows": [row for row in rows if not row.project.archived],
+            "rows": [
+                row for row in rows if not row.project.archived and row.project.pk not in closed
+            ],
+            "closed_rows": [
+                row for row in rows if not row.project.archived and row.project.pk in closed
+            ],
             "archived_rows": [row for row in rows if row.project.archived],
             "memberships": Membership.objects.filter(user=request.user).select_related("team"),
         },

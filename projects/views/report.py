@@ -15,6 +15,7 @@ from projects.charts.report import figures_or_none
 from projects.formatting import date_text
 from projects.forms import ShareForm, WhatIfForm
 from projects.models import Estimate, Membership, Project, Revision
+from projects.presenters.outcome import outcome_panel
 from projects.presenters.project import revision_history, share_rows, tracking_panel
 from projects.presenters.report import report_or_failure
 from projects.views.access import not_found, project_for
@@ -108,6 +109,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "charts": figures_or_none(shown.result if report else None),
         "history": revision_history(project, revisions),
         "tracking": tracking_panel(project),
+        "outcome": outcome_panel(project, project.current_outcome()),
     }
     if is_latest and report and shown.revision_id == latest.pk:
         # The what-if panel, on a report of the latest revision.

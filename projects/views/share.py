@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from projects.charts.report import figures_or_none
-from projects.formatting import date_text
+from projects.formatting import date_text, use_currency
 from projects.forms import ShareForm
 from projects.models import ShareLink
 from projects.presenters.report import report_or_failure
@@ -56,20 +57,33 @@ def share_revoke(request: HttpRequest, project_id: int, link_id: int) -> HttpRes
     return redirect(f"{project.get_absolute_url()}#share")
 
 
-@require_GET
-def shared_report(request: HttpRequest, token: str) -> HttpResponse:
-    """The current report for someone holding a share link: no login, nothing editable."""
+def active_link_or_gone(
+    request: HttpRequest, token: str
+) -> tuple[ShareLink, None] | tuple[None, HttpResponse]:
+    """(the link, None) when `token` opens an active share link, whose team's currency the page
+    then writes money in; else (None, the page that says the link is unknown (404), revoked or
+    expired (410)). The shared page and its download give the same answer."""
     link = ShareLink.for_token(token)
     if link is None:
         response = render(request, "projects/shared_gone.html", {"reason": "unknown"}, status=404)
-        return keep_private(response)
+        return None, keep_private(response)
     if not link.is_active(timezone.now()):
         context = {
             "reason": "revoked" if link.revoked_at else "expired",
             "when": date_text(link.revoked_at or link.expires_at),
         }
         response = render(request, "projects/shared_gone.html", context, status=410)
-        return keep_private(response)
+        return None, keep_private(response)
+    use_currency(link.project.team.currency)
+    return link, None
+
+
+@require_GET
+def shared_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The current report for someone holding a share link: no login, nothing editable."""
+    link, gone = active_link_or_gone(request, token)
+    if gone is not None:
+        return gone
     project = link.project
     shown = project.shown_estimate()
     report, failure = report_or_failure(shown)
@@ -84,5 +98,6 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         "revision_number": shown.revision.number if shown else None,
         "estimated": date_text(shown.finished_at, with_time=True) if shown else "",
         "expires": date_text(link.expires_at) if link.expires_at else "",
+        "csv_url": reverse("shared_csv", args=[token]),
     }
     return keep_private(render(request, "projects/shared.html", context))

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects import invitations, outbox
-from projects.formatting import date_text
-from projects.forms import InviteForm, SignupForm, TeamForm, TokenForm
+from projects.formatting import currency_of, date_text, money
+from projects.forms import InviteForm, SignupForm, TeamForm, TeamSettingsForm, TokenForm
 from projects.models import ApiToken, Invitation, Membership, Team, TeamNeedsAnOwner
 from projects.presenters.teams import invitation_rows
 from projects.views.access import (
@@ -257,3 +257,25 @@ def token_revoke(request: HttpRequest, team_id: int, token_id: int) -> HttpRespo
     if token.revoke():
         messages.success(request, f"Revoked the token {token.name} ({token.prefix}…).")
     return redirect(team)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The team's name and currency symbol, for its owners."""
+    membership = membership_for(request, team_id)
+    require_owner(membership, "change the team's settings")
+    # A copy for the form: an invalid name must not show in the menu and headings.
+    form = TeamSettingsForm(request.POST or None, instance=Team.objects.get(pk=team_id))
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        with currency_of(team.currency):
+            example = money(412_000)
+        messages.success(request, f"Saved. Amounts of {team}'s projects now read {example}.")
+        return redirect(team)
+    return render(
+        request,
+        "teams/team_settings.html",
+        {"team": membership.team, "membership": membership, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -93,6 +93,7 @@ def render_whatif(
             context["whatif"] = {
                 "differences": whatif.differences(result, saved.result),
                 "changes": whatif.changes(form.base_inputs, form.inputs),
+                "warnings": whatif.warnings(result),
                 "figures": whatif_figures(result, saved.result),
             }
     template = "projects/_whatif.html#whatif-result" if request.htmx else "projects/whatif.html"

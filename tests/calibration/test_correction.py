@@ -86,6 +86,17 @@ def test_an_actual_beyond_every_simulated_trial_moves_it_without_breaking_it():
     assert correction.factor > 1.1
 
 
+def test_a_far_off_score_of_a_sharp_forecast_cannot_underflow_the_posterior():
+    """A score forecast held near 0.999 (sd 0.01 on the logit scale) and an actual of 0.5: the
+    normal "unforeseen" density underflows to 0 at every shift, so the likelihood is computed in
+    logs. Before, the posterior was NaN and numpy warned of log(0)."""
+    sharp = Curve.from_values(np.linspace(0.9985, 0.9995, 51))
+    correction = fit_correction("production_metric", [(sharp, 0.5), (sharp, 0.999)])
+    assert np.isfinite(correction.posterior).all()
+    assert correction.posterior.sum() == pytest.approx(1.0)
+    assert correction.shift_mean < 0
+
+
 def concentrated(shift: float, quantity: str = "cost_usd", space: str = "log") -> Correction:
     """A correction sure of its shift (all weight on one grid cell 0.001 wide) and spread 1."""
     return Correction(

@@ -29,7 +29,14 @@ STATS_OUTPUTS = (
 )
 SHARE_OUTPUTS = STATS_OUTPUTS[3:]  # scores and metrics: shares between 0 and 1
 PHASES = ("data_preparation", "modeling", "deployment", "integration", "governance")
-PROBABILITIES = ("within_budget", "by_deadline", "meets_target", "all_targets")
+PROBABILITIES = (
+    "within_budget",
+    "by_deadline",
+    "meets_target",
+    "reaches_production",
+    "all_targets",
+)
+JOINED = PROBABILITIES[:-1]  # all_targets is every one of these in the same trial
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 RISK_FIELDS = ("key", "title", "likelihood", "severity", "impact", "explanation", "mitigation")
 DRIVER_OUTPUTS = ("cost_usd", "duration_weeks", "production_metric")
@@ -37,6 +44,7 @@ LEVER_DELTA_KEYS = (
     "within_budget",
     "by_deadline",
     "meets_target",
+    "reaches_production",
     "all_targets",
     "cost_p50_usd",
     "duration_p50_weeks",
@@ -146,8 +154,17 @@ def check_result(result: Any, *, levers: bool = True) -> None:
     assert set(probability) == set(PROBABILITIES)
     for key in PROBABILITIES:
         assert is_finite_float(probability[key]) and 0.0 <= probability[key] <= 1.0, key
-    for key in PROBABILITIES[:3]:
+    for key in JOINED:
         assert probability["all_targets"] <= probability[key], (key, probability)
+    assert set(result["stopped_by"]) == {"value", "overrun", "organisation"}
+    for share in result["stopped_by"].values():
+        assert is_finite_float(share) and 0.0 <= share <= 1.0
+    assert set(result["compute"]) == {"gpu_hours", "training_weeks"}
+    for stats in result["compute"].values():
+        assert set(stats) == {"mean", "p5", "p10", "p50", "p80", "p90", "p95", "mc_error"}
+        assert all(is_finite_float(value) and value >= 0.0 for value in stats.values()), stats
+    for entry in result["impossible"]:
+        assert entry["cause"] in ("labeling", "compute") and entry["reason"].strip()
 
     needed = result["labels_needed_p50"]
     assert needed is None or (is_int(needed) and needed >= 0), needed

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from projects.engine import INPUTS, INPUTS_BY_KEY
 
 TEAM_KEYS = ("senior_ml", "junior_ml", "data_engineers", "open_positions")
+SIZING_KEYS = ("model_parameters", "training_tokens")
 
 
 def _number(spec, *, floor: float | None = None) -> st.SearchStrategy:
@@ -101,6 +102,10 @@ def valid_inputs(draw, *, trials: int = 1000) -> dict:
         )
     if sum(value[key] for key in TEAM_KEYS) == 0:
         chosen[draw(st.sampled_from(TEAM_KEYS))] = draw(st.integers(1, 30))
+    sizing = [value[key] is None for key in SIZING_KEYS]
+    if any(sizing) and not all(sizing):  # compute is sized from both keys or neither
+        missing = SIZING_KEYS[sizing.index(True)]
+        chosen[missing] = draw(value_for(INPUTS_BY_KEY[missing]).filter(lambda v: v is not None))
     return chosen
 
 

@@ -13,6 +13,7 @@ from projects.engine import INPUTS, INPUTS_BY_KEY, InputError, estimate, normali
 
 from .checks import check_result, is_int, people_texts, wording_problems
 from .strategies import (
+    SIZING_KEYS,
     TEAM_KEYS,
     UNKNOWN_KEYS,
     invalid_value_for,
@@ -284,4 +285,6 @@ def test_valid_values_survive_normalisation_for_every_key(data):
         inputs["baseline_score"] = 0.5  # chance: the lowest valid baseline (MODEL.md §3.1)
     if spec.key in TEAM_KEYS:
         inputs["data_engineers" if spec.key != "data_engineers" else "senior_ml"] = 1
+    if spec.key in SIZING_KEYS and value is not None:
+        inputs[next(key for key in SIZING_KEYS if key != spec.key)] = 1e9
     assert normalise(inputs)[spec.key] == _normalised(spec.key, value)

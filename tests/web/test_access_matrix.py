@@ -78,6 +78,7 @@ team                         | L   L   404 200 200 200 L   L   | L   L   404 403
 member_update                | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 member_update[foreign]       | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
 team_leave                   | L   L   405 405 405 405 L   L   | L   L   404 302 302 302 L   L
+team_settings                | L   L   404 403 403 200 L   L   | L   L   404 403 403 302 L   L
 invitation_revoke            | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 invitation_revoke[foreign]   | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
 invitation                   | 200 200 200 200 200 200 200 200 | L   L   302 403 403 403 L   L
@@ -95,6 +96,16 @@ estimate_status[foreign]     | L   L   404 404 404 404 L   L   | L   L   405 405
 project_history              | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
 compare_estimates            | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
 compare_estimates[foreign]   | L   L   404 404 404 404 L   L   | L   L   405 405 405 405 L   L
+portfolio_csv                | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+estimate_json                | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+estimate_json[foreign]       | L   L   404 404 404 404 L   L   | L   L   405 405 405 405 L   L
+estimate_csv                 | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+estimate_csv[foreign]        | L   L   404 404 404 404 L   L   | L   L   405 405 405 405 L   L
+history_csv                  | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+shared_csv                   | 200 200 200 200 200 200 200 200 | 405 405 405 405 405 405 405 405
+shared_csv[revoked]          | 410 410 410 410 410 410 410 410 | 405 405 405 405 405 405 405 405
+shared_csv[expired]          | 410 410 410 410 410 410 410 410 | 405 405 405 405 405 405 405 405
+shared_csv[unknown]          | 404 404 404 404 404 404 404 404 | 405 405 405 405 405 405 405 405
 token_create                 | L   L   405 405 405 405 L   L   | L   L   404 403 403 200 L   L
 token_revoke                 | L   L   405 405 405 405 L   L   | L   L   404 403 403 302 L   L
 token_revoke[foreign]        | L   L   405 405 405 405 L   L   | L   L   404 403 403 404 L   L
@@ -112,12 +123,17 @@ project_watch                | L   L   405 405 405 405 L   L   | L   L   404 302
 unsubscribe                  | 200 200 200 200 200 200 200 200 | 200 200 200 200 200 200 200 200
 unsubscribe[unknown]         | 404 404 404 404 404 404 404 404 | 404 404 404 404 404 404 404 404
 api_checkin_create[archived] | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 409 404
+outcome_edit                 | L   L   404 403 200 200 L   L   | L   L   404 403 200 200 L   L
+outcome_reopen               | L   L   405 405 405 405 L   L   | L   L   404 403 302 302 L   L
+project_calibrated           | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+team_calibration             | L   L   404 200 200 200 L   L   | L   L   405 405 405 405 L   L
+api_outcome_create           | 405 405 405 405 405 405 405 405 | 401 401 401 401 401 401 201 404
 """
 
 # Views that take no session and so need no CSRF token; every other POST without one is refused.
 # The unsubscribe link is posted by mail clients (RFC 8058 one-click); its signed token is its
 # only authority.
-CSRF_EXEMPT = {"api_checkin_create", "unsubscribe"}
+CSRF_EXEMPT = {"api_checkin_create", "api_outcome_create", "unsubscribe"}
 
 # What the walk leaves out, and why.
 SKIPPED_NAMESPACES = {
@@ -270,6 +286,8 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
         "variants": {
             "api_checkin_create[archived]": {"project_id": archived.pk},
             "estimate_status[foreign]": {"estimate_id": their_estimate.pk},
+            "estimate_json[foreign]": {"estimate_id": their_estimate.pk},
+            "estimate_csv[foreign]": {"estimate_id": their_estimate.pk},
             "share_revoke[foreign]": {"link_id": their_link.pk},
             "token_revoke[foreign]": {"token_id": their_token.pk},
             "invitation_revoke[foreign]": {"invitation_id": their_invitation.pk},
@@ -284,6 +302,10 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "shared_report[revoked]": revoked.token,
             "shared_report[expired]": expired.token,
             "shared_report[unknown]": new_token(),
+            "shared_csv": valid.token,
+            "shared_csv[revoked]": revoked.token,
+            "shared_csv[expired]": expired.token,
+            "shared_csv[unknown]": new_token(),
             "invitation": invitation_token,
             "invitation[accepted]": accepted,
             "invitation[revoked]": revoked_invitation,
@@ -303,7 +325,17 @@ def world(team, owner, editor, viewer, outsider, project, make_project):
             "member_update": {"role": Membership.Role.VIEWER},
             "member_update[foreign]": {"role": Membership.Role.VIEWER},
             "token_create": {"name": "matrix"},
+            "team_settings": {"name": "Payments", "currency": "€"},
             "share_create": {"label": "matrix"},
+            "outcome_reopen": {"reason": "matrix"},
+            "api_outcome_create": json.dumps(
+                {
+                    "status": "shipped",
+                    "started_on": "2026-01-05",
+                    "date": "2026-06-30",
+                    "cost_usd": 2e5,
+                }
+            ),
             "team_time_zone": {"time_zone": "Europe/Paris"},
             "outside_digest_create": {"email": "board@example.com", "links": [valid.pk]},
             "project_watch": {"watching": "yes"},
@@ -387,7 +419,7 @@ def test_every_url_answers_each_visitor_as_expected(visitor, world):
     wrong = []
     for row, expected in EXPECTED.items():
         url = concrete_url(row, world, patterns)
-        post = API_BODY if row.startswith("api_") else world["posts"].get(row, {})
+        post = world["posts"].get(row, API_BODY if row.startswith("api_") else {})
         if isinstance(post, dict):
             post = {**post, "csrfmiddlewaretoken": token}
         for method, data in (("GET", None), ("POST", post)):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from projects.charts import base, outcomes, report
+from projects import formatting
+from projects.charts import base, outcomes, quality, report
 from projects.engine import estimate, normalise
 from projects.engine.examples import STORIES, load
 from projects.engine.risks import likelihood_band, severity
@@ -83,7 +84,7 @@ def test_a_budget_far_beyond_every_scenario_still_shows(result):
 
 
 def test_the_metric_distribution_adds_up_and_marks_the_target(result):
-    figure = outcomes.metric_distribution(result)
+    figure = quality.metric_distribution(result)
     bars = figure["data"][0]
     assert sum(bars["y"]) == pytest.approx(1.0, abs=0.02)
     assert _shape_at(figure, "x") == [pytest.approx(60.0)]
@@ -101,12 +102,12 @@ def test_one_value_for_every_scenario_is_one_bar():
         "curves": {"quantiles": [i / 50 for i in range(51)], "production_metric": [0.5] * 51},
         "production_metric": {"p10": 0.5, "p50": 0.5, "p90": 0.5},
     }
-    figure = outcomes.metric_distribution(flat)
+    figure = quality.metric_distribution(flat)
     assert sorted(figure["data"][0]["y"])[-2:] == [0.0, 1.0]
 
 
 def test_test_set_against_production_side_by_side(result):
-    figure = outcomes.test_versus_production(result)
+    figure = quality.test_versus_production(result)
     bars = figure["data"][0]
     assert len(bars["x"]) == 3
     assert bars["x"] == ["Test set", "At launch", "First year"]
@@ -123,14 +124,14 @@ def test_test_set_against_production_side_by_side(result):
 def test_the_twelve_month_bar_is_the_engines_figure_for_accuracy():
     inputs = normalise({"trials": 2000, "seed": 3, "retrain_every_months": 6})
     accuracy = estimate(inputs, levers=False)
-    figure = outcomes.test_versus_production(accuracy)
+    figure = quality.test_versus_production(accuracy)
     assert figure["data"][0]["y"][2] == pytest.approx(
         accuracy["production_accuracy_12m"]["p50"] * 100
     )
 
 
 def test_months_with_and_without_retraining(result):
-    figure = outcomes.by_month(result)
+    figure = quality.by_month(result)
     names = [trace["name"] for trace in figure["data"] if trace.get("showlegend", True)]
     assert names == ["Never retrained", "Retrained every 3 months"]
     medians = [trace for trace in figure["data"] if "hovertemplate" in trace]
@@ -145,7 +146,7 @@ def test_months_with_and_without_retraining(result):
 
 def test_without_a_retraining_plan_there_is_one_line():
     inputs = normalise({"trials": 2000, "seed": 3, "retrain_every_months": 0})
-    figure = outcomes.by_month(estimate(inputs, levers=False))
+    figure = quality.by_month(estimate(inputs, levers=False))
     names = [trace["name"] for trace in figure["data"] if trace.get("showlegend", True)]
     assert names == ["No retraining planned"]
 
@@ -231,3 +232,57 @@ def test_every_demo_story_draws(slug):
     figures = report.report_figures(result)
     json.dumps(figures, allow_nan=False)
     assert all(figures[key] for key in ("outcomes", "risks", "drivers"))
+
+
+@pytest.fixture(scope="module")
+def fraud() -> dict:
+    """The demo's card-fraud story: every quantile of accuracy within a tenth of a point of the
+    99.9% target, where whole percentages would all read "100%"."""
+    return estimate({**load("card_fraud_accuracy"), "trials": 4000, "seed": 5})
+
+
+def test_scores_near_100_percent_keep_their_digits_in_text_and_hover(fraud):
+    target = fraud["inputs"]["target_value"]
+    distribution = quality.metric_distribution(fraud)
+    hover = distribution["data"][0]["customdata"]
+    assert "%{customdata}" in distribution["data"][0]["hovertemplate"]
+    assert "100%" not in hover and len(set(hover)) > 3
+    assert "99.9%" in distribution["note"]
+    bars = quality.test_versus_production(fraud)["data"][0]
+    launch = fraud["production_metric"]["p50"]
+    assert bars["text"][1] == formatting.score(launch, against=target) != "100%"
+    assert all(text != "100%" for pair in bars["customdata"] for text in pair)
+    months = quality.by_month(fraud)
+    medians = [trace for trace in months["data"] if "customdata" in trace]
+    assert medians and all("100%" not in trace["customdata"] for trace in medians)
+    assert "%{customdata}" in medians[0]["hovertemplate"]
+
+
+def test_the_test_set_chart_says_what_balanced_accuracy_is(result):
+    figure = quality.test_versus_production(result)
+    for text in (figure["note"], figure["alt"]):
+        assert "guessing scores 50%" in text
+
+
+@pytest.mark.parametrize("metric, name", [("f1", "F1"), ("pr_auc", "PR-AUC")])
+def test_f1_and_pr_auc_targets_are_named_in_every_chart(metric, name):
+    inputs = {"trials": 2000, "seed": 4, "target_metric": metric, "target_value": 0.6}
+    result = estimate({**inputs, "positive_fraction": 0.05})
+    figures = report.report_figures(result)
+    json.dumps(figures, allow_nan=False)
+    assert name in quality.metric_distribution(result)["title"]
+    assert f"Production {name}" in quality.by_month(result)["layout"]["yaxis"]["title"]["text"]
+    assert f"{name} in production at launch" in quality.test_versus_production(result)["note"]
+
+
+def test_each_lever_says_what_it_costs_and_how_long_it_takes(fraud):
+    figure = report.levers(fraud)
+    by_key = {lever["key"]: lever for lever in fraud["levers"]}
+    labelling = by_key["label_production_data"]
+    cost = formatting.money_delta(labelling["delta"]["cost_p50_usd"])
+    time = formatting.weeks_delta(labelling["delta"]["duration_p50_weeks"])
+    row = [tick for tick in figure["data"][0]["y"] if tick.startswith(labelling["label"])]
+    assert row and f"Median cost {cost}, time {time}" in row[0]
+    assert f"median cost {cost}, time {time}" in figure["alt"]
+    names = [name for name, _ in figure["data"][0]["customdata"]]
+    assert labelling["label"] in names

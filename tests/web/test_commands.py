@@ -8,8 +8,18 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from projects.demo_history import PAST_PROJECTS, past_project_names
 from projects.engine.examples import STORIES, load
-from projects.models import Estimate, Membership, Project, Revision, Team
+from projects.models import (
+    CheckIn,
+    Estimate,
+    LaterScore,
+    Membership,
+    Outcome,
+    Project,
+    Revision,
+    Team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +31,9 @@ def snapshot():
         "projects": list(Project.objects.values_list("pk", "name", "description", "archived")),
         "revisions": list(Revision.objects.values_list("pk", "project_id", "number", "inputs")),
         "estimates": list(Estimate.objects.values_list("pk", "status", "seed", "finished_at")),
+        "checkins": list(CheckIn.objects.values_list("pk", "project_id", "date", "spent_usd")),
+        "outcomes": list(Outcome.objects.values_list("pk", "project_id", "cost_usd", "ended_on")),
+        "later_scores": list(LaterScore.objects.values_list("pk", "score")),
     }
 
 
@@ -35,7 +48,7 @@ def test_seed_demo_creates_the_stories_and_is_idempotent():
     team = Team.objects.get(name="Demo team")
     assert team.memberships.get(user=user).role == Membership.Role.OWNER
     assert len(STORIES) == 8
-    assert team.projects.count() == 8
+    assert team.projects.count() == 8 + len(PAST_PROJECTS)
     for story in STORIES:
         project = team.projects.get(name=story["title"])
         earlier, current = project.revisions.order_by("number")
@@ -55,6 +68,31 @@ def test_seed_demo_creates_the_stories_and_is_idempotent():
     call_command("seed_demo", stdout=again)
     assert snapshot() == before
     assert "0 projects created, 8 already there" in again.getvalue()
+    assert "0 closed past projects added" in again.getvalue()
+
+
+def test_seed_demo_closes_past_projects_from_real_estimates_with_a_hidden_bias():
+    call_command("seed_demo", stdout=StringIO())
+    team = Team.objects.get(name="Demo team")
+    outcomes = Outcome.objects.filter(project__team=team, withdrawn_at=None)
+    assert sorted(o.project.name for o in outcomes) == sorted(past_project_names())
+    assert all(o.demo for o in outcomes)
+    # The live stories stay open.
+    assert not Outcome.objects.filter(project__name__in=[s["title"] for s in STORIES]).exists()
+    for outcome in outcomes:
+        estimates = list(outcome.project.estimates.done().order_by("finished_at"))
+        # Real engine results, made before the project ended: the first at its start.
+        assert estimates and all(e.result["curves"]["quantiles"] for e in estimates)
+        assert estimates[0].finished_at.date() == outcome.started_on
+        assert all(e.finished_at.date() < outcome.ended_on for e in estimates)
+        assert outcome.project.created_at.date() == outcome.started_on
+    shipped = [o for o in outcomes if o.shipped]
+    # The hidden bias shows: most shipped projects cost more than their first forecast's median.
+    over = 0
+    for outcome in shipped:
+        first = outcome.project.estimates.done().order_by("finished_at").first()
+        over += outcome.cost_usd > first.result["curves"]["cost_usd"][25]
+    assert over >= len(shipped) * 0.6
 
 
 def test_estimate_command_re_estimates_and_prints_the_summary(make_project, team, owner):

@@ -31,7 +31,15 @@ def test_money(amount, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1.1, "1 week"), (4.3, "4.5 weeks"), (9.6, "9.5 weeks"), (23.4, "23 weeks"), (None, "–")],
+    [
+        (1.1, "1 week"),
+        (4.3, "4.5 weeks"),
+        (9.6, "9.5 weeks"),
+        (23.4, "23 weeks"),
+        (None, "–"),
+        (520, "520 weeks"),
+        (20_113, "over 10 years"),
+    ],  # never "20,113 weeks"
 )
 def test_weeks(value, text):
     assert formatting.weeks(value) == text
@@ -75,3 +83,30 @@ def test_date_text():
 def test_date_text_writes_days_and_moments_alike():
     assert formatting.date_text(date(2026, 11, 20)) == "20 Nov 2026"
     assert formatting.date_text(None) == "–"
+
+
+@pytest.mark.parametrize(
+    "value, against, text",
+    [
+        (0.82, None, "82%"),
+        (0.074, None, "7.4%"),
+        (0.9996, None, "99.96%"),  # never "100%" for a share below one
+        (0.0017, None, "0.2%"),
+        (0.998, 0.999, "99.8%"),
+        (0.9995, 0.999, "99.95%"),
+        (0.999, 0.9995, "99.9%"),
+        (0.9004, 0.9, "90.04%"),  # differs from the target, so it reads differently
+        (0.9, 0.9, "90%"),
+        (None, 0.9, "–"),
+        (0.5, None, "50%"),
+    ],
+)
+def test_a_score_keeps_the_digits_that_set_it_apart_from_its_target(value, against, text):
+    assert formatting.score(value, against=against) == text
+
+
+def test_a_score_and_its_target_read_in_the_same_order_as_the_numbers():
+    for value, target in [(0.99948, 0.999), (0.99891, 0.999), (0.0009, 0.001), (0.95, 0.9501)]:
+        shown, wanted = formatting.score(value, against=target), formatting.score(target, value)
+        assert shown != wanted
+        assert (float(shown[:-1]) < float(wanted[:-1])) == (value < target)

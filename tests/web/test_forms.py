@@ -290,3 +290,106 @@ def test_it_reads_pilot_measurements_the_way_people_write_them(typed):
         {"examples": 5000, "score": 0.72},
         {"examples": 20000, "score": 0.755},
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "expected"),
+    [
+        (
+            {"baseline_score": "45"},
+            "baseline_score",
+            "Must be a percentage from 50% below 100%, got 45%: balanced accuracy averages",
+        ),
+        (
+            {"achievable_score": "40"},
+            "achievable_score",
+            "Must be a percentage above 50% up to 100%, got 40%",
+        ),
+        (
+            {"baseline_score": "70", "achievable_score": "65"},
+            "achievable_score",
+            "Must be above today's solution",
+        ),
+    ],
+)
+def test_scores_at_or_below_chance_are_refused_on_their_field(client, owner, typed, key, expected):
+    client.force_login(owner)
+    response = client.post(reverse("project_create"), {"name": "Worse than guessing", **typed})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {key}
+    [message] = errors[key]
+    assert message.startswith(expected)
+    # The form's units: percentages, never the engine's shares.
+    assert "0.5" not in message
+    assert not Project.objects.exists()
+
+
+def test_chance_level_messages_speak_in_percent():
+    spec = {s.key: s for s in INPUTS}["baseline_score"]
+    message = "guessing already scores 0.5 (50%); Enter 0.5 for a solution no better"
+    assert message_in_form_terms(spec, message) == (
+        "Guessing already scores 50%; Enter 50% for a solution no better"
+    )
+
+
+def test_the_form_offers_f1_and_pr_auc_with_a_line_on_each(client, owner):
+    client.force_login(owner)
+    page = client.get(reverse("project_create")).content.decode()
+    assert '<option value="f1">' in page and '<option value="pr_auc">' in page
+    assert "<strong>F1:</strong> a single score that is high only when recall and" in page
+    assert "<strong>PR-AUC:</strong> precision averaged over every recall" in page
+    response = client.post(
+        reverse("project_create"),
+        {"name": "Fraud F1", "target_metric": "pr_auc", "positive_fraction": "1"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Project.objects.get().latest_revision().inputs["target_metric"] == "pr_auc"
+
+
+FALLING = "500, 80\n2000, 75\n8000, 70"
+UP_AND_DOWN = "500, 70\n2000, 76\n8000, 73"
+
+
+@pytest.mark.parametrize(
+    ("curve", "words"),
+    [(FALLING, "The pilot scores fall as labels grow"), (UP_AND_DOWN, "go up and down")],
+)
+def test_a_pilot_curve_that_falls_is_a_warning_beside_its_field_not_an_error(
+    client, owner, curve, words
+):
+    client.force_login(owner)
+    # Another field is wrong, so the form comes back: no warning until that is fixed.
+    bad = client.post(
+        reverse("project_create"), {"name": "Pilot", "pilot_curve": curve, "trials": "abc"}
+    )
+    assert "field-warning" not in bad.content.decode()
+    # Valid: saved and estimated as given; the edit form then shows the warning by the field.
+    saved = client.post(reverse("project_create"), {"name": "Pilot", "pilot_curve": curve})
+    assert saved.status_code == 302, saved.context["form"].errors
+    project = Project.objects.get()
+    page = client.get(reverse("project_edit", args=[project.pk])).content.decode()
+    field = page.split('id="id_pilot_curve"')[1].split('<div class="field')[0]
+    assert words in field
+    assert "from 500 to 2,000 examples" in field or "from 2,000 to 8,000 examples" in field
+    assert "%" in field.split("the score falls from")[1][:20]  # in percent, like the form
+    assert 'class="field-warning"' in field
+
+
+def test_a_rising_pilot_curve_gets_no_warning(client, owner):
+    form = ProjectForm(inputs={"pilot_curve": [
+        {"examples": 500, "score": 0.62}, {"examples": 2000, "score": 0.7},
+        {"examples": 8000, "score": 0.76},
+    ]})  # fmt: skip
+    assert form.input_warnings() == {}
+
+
+def test_a_target_that_always_answering_no_meets_is_a_warning_on_the_target(client, owner):
+    client.force_login(owner)
+    typed = {"name": "Rare", "positive_fraction": "1", "target_value": "95"}
+    saved = client.post(reverse("project_create"), typed)
+    assert saved.status_code == 302
+    project = Project.objects.get()
+    page = client.get(reverse("project_edit", args=[project.pk])).content.decode()
+    field = page.split('id="id_target_value"')[1].split('<div class="field')[0]
+    assert "already scores 99% accuracy" in field.replace("&quot;", '"')

@@ -122,7 +122,7 @@ def test_the_comparison_says_what_changed_and_how_the_outlook_moved(client, evol
     assert changes["Deadline"] == ("26 weeks", "52 weeks")
     assert comparison.progress_changes == []
     moved = {row.label: row for row in comparison.chances}
-    assert moved["Within budget"].after == "over 99%"
+    assert moved["Within budget"].after in ("99%", "over 99%")  # the fat cost tail (issue 13)
     page = response.content.decode()
     assert "What changed and why" in page and "$2,000,000" in page
 
@@ -174,3 +174,26 @@ def test_outsiders_see_no_history(client, evolved, outsider):
     assert client.get(reverse("project_history", args=[project.pk])).status_code == 404
     compare = reverse("compare_estimates", args=[project.pk])
     assert client.get(compare, {"before": first.pk, "after": second.pk}).status_code == 404
+
+
+def test_a_median_near_100_percent_keeps_the_digits_that_set_it_apart_from_the_target(
+    make_project, team, owner
+):
+    from projects.engine.examples import load
+
+    project = make_project(team, owner, **{**load("card_fraud_accuracy"), "trials": 2000})
+    [point] = points_of(project)
+    assert point.metric == "accuracy" and point.target == 0.999
+    metric = history_figures([point])[-1]
+    assert "100%" not in metric["alt"]
+    assert "99.9" in metric["alt"]
+
+
+@pytest.mark.parametrize("key, name", [("f1", "F1"), ("pr_auc", "PR-AUC")])
+def test_f1_and_pr_auc_histories_read_their_own_metric(make_project, team, owner, key, name):
+    project = make_project(team, owner, target_metric=key, positive_fraction=0.05)
+    [point] = points_of(project)
+    result = point.estimate.result
+    assert point.metric == name
+    assert point.metric_p50 == result["production_metric"]["p50"]
+    assert history_figures([point])[-1]["title"] == f"Median production {name}"

@@ -22,6 +22,7 @@ Run: bash scripts/test tests/web/test_hostile_input.py
 from __future__ import annotations
 
 import contextlib
+import datetime
 import html
 import json
 import re
@@ -36,6 +37,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -46,14 +48,18 @@ from projects.forms import (
     ShareForm,
     SignupForm,
     TeamForm,
+    TeamSettingsForm,
     WhatIfForm,
 )
+from projects.forms.outcome import OutcomeForm
 from projects.models import (
     ApiToken,
     CheckIn,
     Estimate,
     Invitation,
+    LaterScore,
     Membership,
+    Outcome,
     Project,
     Revision,
     ShareLink,
@@ -166,7 +172,7 @@ QUICK_CPU, QUICK_WALL = 0.5, 3.0
 # hashing, slow on purpose and limited per address, is made fast in this module
 # (fast_passwords) so that the bound measures the parsing.
 
-MODELS = (Revision, Estimate, CheckIn, ShareLink, Team, Membership, ApiToken)
+MODELS = (Revision, Estimate, CheckIn, ShareLink, Team, Membership, ApiToken, Outcome, LaterScore)
 
 
 def counts() -> dict[str, int]:
@@ -342,6 +348,52 @@ def test_checkin_form(owner_client, project):
     run()
 
 
+def test_outcome_form(owner_client, project):
+    fields = set(OutcomeForm(project=project).fields)
+    url = reverse("outcome_edit", args=[project.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(fields))
+    @example({"status": "stopped", "ended_on": "2026-01-01", "cost_usd": "NaN"})
+    @example({"status": "shipped", "ended_on": "1e400", "production_score": "1e1000000"})
+    @example({"status": "shipped", "cost_usd": "9" * 5000, "score_3_months": "-1%"})
+    def run(data):
+        post_form(owner_client, url, data)
+
+    run()
+
+
+def test_reopen_form(owner_client, project, owner):
+    url = reverse("outcome_reopen", args=[project.pk])
+    page = owner_client.get(project.get_absolute_url()).content.decode()
+    assert "Reopen" not in page  # open projects have nothing to reopen
+
+    @HYPOTHESIS
+    @given(hostile_data({"reason"}))
+    def run(data):
+        # Closed afresh for every example, so that a valid reason really reopens it.
+        Outcome.objects.filter(project=project, withdrawn_at=None).update(
+            withdrawn_at=timezone.now()
+        )
+        Outcome.objects.create(
+            project=project,
+            status="stopped",
+            started_on=datetime.date(2026, 1, 5),
+            ended_on=datetime.date(2026, 3, 1),
+            cost_usd=1000,
+            stop_reason="other",
+            note="hostile",
+        )
+        before = project.current_outcome()
+        response = post_form(owner_client, url, data)
+        if flash_names_field(owner_client, response, "Why reopen it"):
+            assert project.current_outcome() == before  # refused: still closed
+        else:
+            assert project.current_outcome() is None
+
+    run()
+
+
 def test_share_link_form(owner_client, project):
     url = reverse("share_create", args=[project.pk])
 
@@ -362,6 +414,35 @@ def test_team_create_form(owner_client):
         post_form(owner_client, url, data)
 
     run()
+
+
+def test_team_settings_form(owner_client, team):
+    url = reverse("team_settings", args=[team.pk])
+
+    @HYPOTHESIS
+    @given(hostile_data(set(TeamSettingsForm().fields)))
+    @example({"name": "Payments", "currency": "=HYPERLINK(1)"})
+    @example({"name": "Payments", "currency": ["€", "$"]})
+    def run(data):
+        before = Team.objects.values("name", "currency").get(pk=team.pk)
+        response = post_form(owner_client, url, data)
+        if response.status_code != 302:
+            assert Team.objects.values("name", "currency").get(pk=team.pk) == before
+        else:
+            assert Team.objects.get(pk=team.pk).currency.strip()
+
+    run()
+
+
+def test_download_links_with_hostile_tokens(owner_client, project):
+    """The share link's download takes a token in its address: any text there is a 404."""
+    for value in HOSTILE[:40]:
+        if not value or "/" in value:
+            continue
+        url = reverse("shared_csv", args=["token"]).replace("token", quote(value, safe=""), 1)
+        with answered_quickly(f"{value!r:.100}"):
+            response = strict_client().get(url)
+        assert response.status_code == 404, f"{value!r:.100}: {response.status_code}"
 
 
 def test_member_add_and_update(owner_client, team, owner, editor):
@@ -477,6 +558,7 @@ def test_the_reviews_values_in_every_field_of_every_form(owner_client, team, pro
         (reverse("checkin_create", args=[project.pk]), set(CheckInForm(project=project).fields)),
         (reverse("share_create", args=[project.pk]), set(ShareForm().fields)),
         (reverse("team_create"), set(TeamForm().fields)),
+        (reverse("team_settings", args=[team.pk]), set(TeamSettingsForm().fields)),
         (reverse("team", args=[team.pk]), set(InviteForm().fields)),
         (reverse("member_update", args=[team.pk, theirs.pk]), {"role"}),
         (reverse("project_cadence", args=[project.pk]), {"reestimate_every_days"}),
@@ -574,6 +656,66 @@ def test_api_checkin(project, owner):
                 named = set(payload["fields"])
                 # each complaint is about a posted key, a required one or the body itself
                 assert named <= sent | set(API_KEYS) | {"body"}, named
+
+    run()
+
+
+OUTCOME_KEYS = [
+    "status",
+    "date",
+    "started_on",
+    "cost_usd",
+    "production_score",
+    "stop_reason",
+    "note",
+    "score_3_months",
+    "score_12_months",
+]
+outcome_values = st.one_of(
+    json_value,
+    st.sampled_from(["shipped", "stopped", "over_budget", "other", "2026-03-01", "2025-01-01"]),
+    st.floats(min_value=-1, max_value=2),
+)
+
+
+def test_api_outcome(project, owner):
+    _, token = ApiToken.issue(project.team, "pipeline", owner)
+    url = reverse("api_outcome_create", args=[project.pk])
+    client = strict_client()
+    bodies = st.one_of(
+        raw_bodies,
+        json_value.map(lambda v: json.dumps(v).encode()),
+        st.dictionaries(st.sampled_from(OUTCOME_KEYS), outcome_values, max_size=7).map(
+            lambda v: json.dumps(v).encode()
+        ),
+    )
+
+    @HYPOTHESIS
+    @given(bodies)
+    @example(
+        b'{"status": "shipped", "date": "2026-03-01", "started_on": "2026-01-01", "cost_usd": NaN}'
+    )
+    @example(b'{"score_3_months": 0.8}')
+    @example(
+        b'{"status": "stopped", "date": "2026-03-01", "started_on": "2026-01-01", '
+        b'"cost_usd": 5, "stop_reason": "other", "note": "\\ud800"}'
+    )
+    def run(body):
+        before = counts()
+        with answered_quickly(f"{body[:300]!r}"):
+            response = client.post(
+                url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
+        assert response.status_code != 500, f"server error for {body[:300]!r}"
+        assert response["Content-Type"] == "application/json"
+        assert response.status_code in (200, 201, 400), response.status_code
+        if response.status_code == 400:
+            assert counts() == before
+            payload = response.json()
+            assert payload.get("fields"), "a 400 must name the bad fields"
+            if body.startswith(b"{") and isinstance(_loads(body), dict):
+                named = set(payload["fields"])
+                assert named <= set(_loads(body)) | set(OUTCOME_KEYS) | {"body"}, named
 
     run()
 

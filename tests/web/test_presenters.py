@@ -41,12 +41,20 @@ def test_report_from_a_real_engine_result():
         "All three at once",
     ]  # fmt: skip
     assert report.chances[3].text == formatting.percent(result["probability"]["all_targets"])
-    cost, weeks, metric = report.outcomes
+    # A recall target: precision at the threshold that reaches it, without a target of its own.
+    cost, weeks, metric, precision = report.outcomes
     assert cost.target == "$500k"
     assert cost.middle == formatting.money(result["cost_usd"]["p50"])
     assert weeks.high == formatting.weeks(result["duration_weeks"]["p90"])
     assert metric.label == "Production recall"
-    assert metric.low == formatting.score(result["production_recall"]["p10"])
+    assert metric.low == formatting.score(result["production_recall"]["p10"], against=0.9)
+    assert precision.label == "Production precision"
+    assert (precision.target, precision.chance) == ("", "")
+    assert precision.middle == formatting.score(result["production_precision"]["p50"])
+    # Half the cases positive: the engine's floor is a fifth of the way from 50% to perfect.
+    assert precision.note.endswith(
+        "at the threshold set for the recall target, which never lets precision fall below 60%."
+    )
     assert [risk.title for risk in report.risks] == [r["title"] for r in result["risks"]]
     assert len(report.levers) == min(5, len(result["levers"]))
     assert all(group.drivers for group in report.driver_groups)

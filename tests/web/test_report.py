@@ -96,3 +96,90 @@ def test_the_status_box_polls_while_queued_and_stops_when_done(
     finished = client.get(url, headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
     assert "hx-trigger" not in finished.content.decode()
+
+
+def _page_text(response) -> str:
+    import re
+    from html import unescape
+
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_the_fraud_story_keeps_its_digits_and_warns_of_its_trivial_target(
+    client, make_project, team, owner
+):
+    from projects.engine.examples import load
+
+    project = make_project(team, owner, **{**load("card_fraud_accuracy"), "trials": 2000})
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    report = page.context["report"]
+    metric = next(row for row in report.outcomes if row.label == "Production accuracy")
+    # Every quantile of accuracy and the target would read "100%" and "99.9%" when rounded.
+    assert metric.target == "99.9%"
+    assert "100%" not in (metric.low, metric.middle, metric.high)
+    assert metric.middle.startswith("99.9") and metric.middle != metric.target
+    # Rare positives: recall and precision at the accuracy-best threshold, without targets.
+    assert [row.label for row in report.outcomes[3:]] == [
+        "Production recall",
+        "Production precision",
+    ]
+    text = _page_text(page)
+    assert "Inputs to check" in text
+    assert "Target value in production:" in text
+    assert 'Always answering "not fraud" already scores 99.9% accuracy' in text
+    assert "Balanced accuracy: The average of the share of positive cases" in text
+    assert "The share of fraud cases the model catches, at the threshold with the best" in text
+    # Said once, in the box under the summary, not in the summary as well.
+    assert text.split("Risk register")[0].count('Always answering "not fraud"') == 1
+    assert report.summary == [
+        sentence for sentence in project.shown_estimate().result["summary"]
+        if not sentence.startswith("Always answering")
+    ]  # fmt: skip
+
+
+def test_a_target_out_of_reach_shows_the_one_you_can_promise(client, make_project, team, owner):
+    from projects.engine.examples import load
+
+    project = make_project(team, owner, **{**load("ticket_sentiment_shift"), "trials": 2000})
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    report = page.context["report"]
+    estimate_result = project.shown_estimate().result
+    promised = estimate_result["promisable_target"]
+    assert promised < 0.9
+    assert report.promise == f"{round(promised * 100)}% accuracy"
+    assert (
+        f"A quality target you can promise: {report.promise}, reached on real traffic in 4 "
+        "scenarios out of 5 (the target asked for: 90%, reached in under 1%)."
+    ) in _page_text(page)
+    # Balanced classes and an accuracy target: no recall and precision rows, no warnings.
+    assert len(report.outcomes) == 3
+    assert "Inputs to check" not in _page_text(page)
+
+
+def test_a_pilot_curve_that_falls_is_a_warning_on_the_report(client, make_project, team, owner):
+    falling = [
+        {"examples": 500, "score": 0.8},
+        {"examples": 2000, "score": 0.75},
+        {"examples": 8000, "score": 0.7},
+    ]
+    project = make_project(team, owner, pilot_curve=falling)
+    client.force_login(owner)
+    text = _page_text(client.get(project.get_absolute_url()))
+    assert "Pilot learning curve: The pilot scores fall as labels grow" in text
+
+
+@pytest.mark.parametrize("metric, name", [("f1", "F1"), ("pr_auc", "PR-AUC")])
+def test_f1_and_pr_auc_targets_read_on_the_report(client, make_project, team, owner, metric, name):
+    project = make_project(
+        team, owner, target_metric=metric, target_value=0.5, positive_fraction=0.05
+    )
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url())
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert report.chances[2].label == f"Reaches the target {name}"
+    labels = [row.label for row in report.outcomes]
+    assert labels[2:] == [f"Production {name}", "Production recall", "Production precision"]
+    assert "at the threshold with the best F1" in report.outcomes[3].note

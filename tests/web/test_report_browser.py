@@ -115,7 +115,9 @@ def test_report_whatif_share_and_print(live_server, chromium, churn_project, tmp
         )
         _wait_for_charts(page, "whatif", ("cost", "duration", "metric", "by-month"))
         first_numbers = deadline_row.inner_text()
-        assert "↑" in first_numbers and "+" in first_numbers
+        # Two more seniors cost more; the schedule is already near its floor (issue 13).
+        cost_numbers = page.locator("#whatif-result tr", has_text="Median cost").inner_text()
+        assert "↑" in cost_numbers and "+" in cost_numbers, cost_numbers
         whatif_note = page.locator("#whatif-duration .annotation-text")
         expect(whatif_note).to_contain_text("Deadline 20 weeks")
         first_curve = page.locator("#whatif-duration .scatterlayer .trace path.js-line").last

@@ -127,3 +127,32 @@ def test_a_fifth_chance_is_one_line(result, monkeypatch):
     lines = chances_figure([point])["data"]
     assert lines[3]["name"] == "Reaches production at all"
     assert lines[3]["line"]["color"] == "#7a3e9d"
+
+
+def test_every_target_metric_the_engine_offers_has_a_name_and_a_meaning():
+    from projects.engine import INPUTS_BY_KEY
+
+    offered = {key for key, _ in INPUTS_BY_KEY["target_metric"].choices}
+    assert offered == set(vocabulary.METRIC_WORDS) == set(vocabulary.METRIC_MEANINGS)
+    assert metric_name({"target_metric": "f1"}) == "F1"
+    assert metric_name({"target_metric": "pr_auc"}) == "PR-AUC"
+    assert vocabulary.metric_key({"target_metric": "pr_auc"}) == "pr_auc"
+
+
+def test_an_f1_target_reads_its_own_statistics():
+    f1 = estimate({"trials": 2000, "seed": 3, "target_metric": "f1", "positive_fraction": 0.1})
+    assert metric_stats(f1) == f1["production_metric"]
+    assert metric_stats(f1, "recall") == f1["production_recall"]
+    outlook = compare(f1, f1)
+    assert outlook.medians[-1].label == "Median production F1"
+
+
+def test_the_median_metric_keeps_the_digits_that_set_it_apart_from_the_target():
+    fraud = {
+        "inputs": {"target_metric": "accuracy", "target_value": 0.999},
+        "probability": {},
+        "production_metric": {"p50": 0.9995},
+    }
+    worse = {**fraud, "production_metric": {"p50": 0.9985}}
+    row = compare(fraud, worse).medians[-1]
+    assert (row.before, row.after) == ("99.95%", "99.85%")

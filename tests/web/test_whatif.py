@@ -306,3 +306,27 @@ def test_no_finished_estimate_means_no_whatif_yet(client, owner, project, settin
     assert 'id="whatif"' not in html
     response = client.post(_whatif_url(project), _panel_values(revision))
     assert "needs a finished estimate of the latest revision" in response.content.decode()
+
+
+def test_a_whatif_near_100_percent_keeps_its_digits_and_its_warning(
+    client, owner, team, make_project
+):
+    from projects.engine.examples import load
+
+    project = make_project(team, owner, **{**load("card_fraud_accuracy"), "trials": 2000})
+    client.force_login(owner)
+    revision = project.latest_revision()
+    response = client.post(
+        _whatif_url(project),
+        _panel_values(revision, target_value="99.8"),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    median = response.context["whatif"]["differences"][-1]
+    assert median.label == "Median production accuracy"
+    # Within a tenth of a point of 100%: "100%" would hide the difference from the target.
+    assert median.before.startswith("99.9") and median.after.startswith("99.9")
+    assert "100%" not in (median.before, median.after)
+    text = _text(response.content.decode())
+    assert "Target value in production 99.9% → 99.8%" in text
+    assert 'Check this: Always answering "not fraud" already scores 99.' in text

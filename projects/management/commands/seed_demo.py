@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: the demo login, the demo team and the eight demo stories, estimated.
+"""`manage.py seed_demo`: the demo login, the demo team, the eight demo stories, estimated, and
+fourteen closed past projects for the calibration page (projects/demo_history.py).
 
 Safe to run again: whatever already exists is left exactly as it is.
 """
@@ -7,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from projects.demo_history import add_past_projects
 from projects.engine import normalise
 from projects.estimates import queue_estimate
 from projects.models import Estimate, Membership, Team
@@ -19,7 +21,8 @@ DEMO_TEAM = "Demo team"
 class Command(BaseCommand):
     help = (
         "Create the demo login (demo / riskboard-demo, for local use only), the demo team and "
-        "the demo stories as projects with two estimated revisions each. Idempotent."
+        "the demo stories as projects with two estimated revisions each, and closed past "
+        "projects with made-up outcomes for the calibration page. Idempotent."
     )
 
     def handle(self, *args, **options) -> None:
@@ -52,6 +55,8 @@ class Command(BaseCommand):
             f"Demo team: {created} project{'s' if created != 1 else ''} created, "
             f"{skipped} already there."
         )
+        past = add_past_projects(team, user, self.stdout.write)
+        self.stdout.write(f"Demo team: {past} closed past project{'s' if past != 1 else ''} added.")
         if failed:
             self.stderr.write(self.style.WARNING(f"{failed} estimate(s) failed; see above."))
         self.stdout.write(
