@@ -62,9 +62,9 @@ def team_notifications(request: HttpRequest, team_id: int) -> HttpResponse:
     Membership.objects.filter(pk=membership.pk).update(weekly_digest=wanted)
     messages.success(
         request,
-        f"You will get {membership.team}'s digest every Monday morning."
+        f"You will get the digest of {membership.team} every Monday morning."
         if wanted
-        else f"You will no longer get {membership.team}'s weekly digest.",
+        else f"You will no longer get the weekly digest of {membership.team}.",
     )
     return redirect("team_notifications", team_id=team_id)
 
@@ -79,7 +79,7 @@ def team_time_zone(request: HttpRequest, team_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, membership, zone_form=form, status=400)
     Team.objects.filter(pk=team.pk).update(time_zone=form.cleaned_data["time_zone"])
-    messages.success(request, f"{team}'s time zone is now {form.cleaned_data['time_zone']}.")
+    messages.success(request, f"The time zone of {team} is now {form.cleaned_data['time_zone']}.")
     return redirect("team_notifications", team_id=team_id)
 
 

@@ -1,7 +1,7 @@
-"""The emails as a mail client shows them: the HTML part of the invitation, the alert and the
-digest, opened in Chromium with the network cut off. No email may load anything (no remote
-images, fonts or trackers), each reads at a phone's width without a sideways scroll, and with
-SAVE_SCREENSHOTS=1 their pictures go to docs/screenshots/ (email-*.png)."""
+"""The emails as a mail client shows them: the HTML part of the invitation, the alert, the
+digest and the password reset, opened in Chromium with the network cut off. No email may load
+anything (no remote images, fonts or trackers), each reads at a phone's width without a sideways
+scroll, and with SAVE_SCREENSHOTS=1 the first three are saved as docs/screenshots/email-*.png."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.test import RequestFactory
 
 from projects import alerts, digest, outbox
 from projects.engine import normalise
@@ -52,12 +53,19 @@ def emails(make_user, django_capture_on_commit_callbacks) -> dict[str, str]:
         churn.add_revision(later, owner, note="The board wants it two months sooner")
         queue_estimate(churn.latest_revision())
         digest.send_due(MONDAY)
+        from projects.forms import QueuedPasswordResetForm
+
+        reset = QueuedPasswordResetForm({"email": "olivia@example.com"})
+        assert reset.is_valid()
+        reset.save(request=RequestFactory().get("/accounts/password/reset/"))
     by_kind = {}
     for sent in mail.outbox:
-        kind = "invitation" if "invites you" in sent.subject else None
-        kind = kind or ("digest" if "this week" in sent.subject else "alert")
+        kinds = {"invites you": "invitation", "this week": "digest", "password": "reset"}
+        kind = next((k for words, k in kinds.items() if words in sent.subject), "alert")
         by_kind[kind] = sent.alternatives[0][0]
-    assert set(by_kind) == {"invitation", "alert", "digest"}, [m.subject for m in mail.outbox]
+    assert set(by_kind) == {"invitation", "alert", "digest", "reset"}, [
+        m.subject for m in mail.outbox
+    ]
     return by_kind
 
 
@@ -77,8 +85,55 @@ def test_the_emails_load_nothing_and_read_on_a_phone(chromium, emails, tmp_path)
                 page.set_content(html, wait_until="load")
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 assert scroll <= width, f"the {kind} email scrolls sideways at {width} px"
-                if not suffix:
+                if not suffix and kind != "reset":
                     page.screenshot(path=pictures / f"email-{kind}.png", full_page=True)
             context.close()
         browser.close()
     assert requests == [], f"an email loaded {requests}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_email_settings_page(live_server, chromium, make_user, tmp_path):
+    """The owner's "Email and time zone" page, used with the mouse as people do: watch a
+    project, ask for the digest, pick a time zone."""
+    save = os.environ.get("SAVE_SCREENSHOTS", "").lower() in ("1", "true", "yes")
+    pictures = DOCS_SCREENSHOTS if save else tmp_path
+    owner = make_user("olivia", "olivia@example.com")
+    team = Team.objects.create(name="Customer analytics")
+    Membership.objects.create(team=team, user=owner, role=Membership.Role.OWNER)
+    for name, story in (
+        ("Churn prediction across three systems", "churn_after_migration"),
+        ("Support ticket sentiment", "ticket_sentiment_shift"),
+    ):
+        project = Project.objects.create(team=team, name=name, created_by=owner)
+        inputs = normalise({**load(story), "trials": 2000, "seed": 5})
+        queue_estimate(project.add_revision(inputs, owner))
+    from projects.models import ShareLink
+    from projects.models.tokens import new_token
+
+    ShareLink.objects.create(project=project, token=new_token(), label="Board", created_by=owner)
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium(playwright)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(20_000)
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill("olivia")
+        page.get_by_label("Password").fill("s3cret-pass-word")
+        page.get_by_role("button", name="Log in").click()
+        page.goto(live_server.url + f"/teams/{team.pk}/")
+        page.get_by_role("link", name="Email and time zone").click()
+        page.get_by_role("button", name="Watch Support ticket sentiment").click()
+        expect(page.get_by_role("status").first).to_contain_text("You watch Support ticket")
+        page.get_by_label("Send me this team's digest every Monday morning").check()
+        page.locator("#digest").get_by_role("button", name="Save").click()
+        page.get_by_label("Time zone").fill("Europe/Berlin")
+        page.get_by_role("button", name="Save the time zone").click()
+        expect(page.get_by_role("status").first).to_contain_text("Europe/Berlin")
+        page.screenshot(path=pictures / "email-settings.png", full_page=True)
+        browser.close()
+    team.refresh_from_db()
+    assert team.time_zone == "Europe/Berlin"
+    assert Membership.objects.get(team=team, user=owner).weekly_digest
+    assert alerts.is_watching(project, owner)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -212,72 +211,10 @@ def test_unsubscribe_tokens_are_signed():
 # Through a real SMTP server -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(require, tmp_path, monkeypatch):
-    """An aiosmtpd server on loopback that speaks STARTTLS with a certificate made here, which
-    the client is told to trust (SSL_CERT_FILE): the whole path, TLS and log-in included."""
-    try:
-        from aiosmtpd.controller import Controller
-        from aiosmtpd.handlers import Message  # noqa: F401
-    except ImportError:
-        require(False, "aiosmtpd is not installed (pip install -r requirements-dev.txt)")
-    import ssl
-
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    made = subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    require(made.returncode == 0, f"openssl could not make a certificate: {made.stderr}")
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    received = []
-
-    class Keep:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    class Authenticator:
-        def __call__(self, server, session, envelope, mechanism, auth_data):
-            from aiosmtpd.smtp import AuthResult
-
-            ok = auth_data.login == b"riskboard" and auth_data.password == b"p@ss:word"
-            return AuthResult(success=ok)
-
-    port = _free_port()
-    controller = Controller(
-        Keep(),
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
-        require_starttls=True,
-        authenticator=Authenticator(),
-        auth_require_tls=True,
-    )
-    controller.start()
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    try:
-        yield port, received
-    finally:
-        controller.stop()
-
-
 def test_an_email_goes_through_a_real_smtp_server_with_starttls(
     smtp_server, settings, django_capture_on_commit_callbacks
 ):
-    port, received = smtp_server
+    port, received = smtp_server.port, smtp_server.received
     for name, value in email_settings(f"smtp://riskboard:p%40ss%3Aword@127.0.0.1:{port}").items():
         setattr(settings, name, value)
     settings.EMAIL_TIMEOUT = 10
