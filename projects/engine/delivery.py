@@ -478,7 +478,9 @@ def simulate(
     speed = np.maximum(team.speed(model_ready), 0.25) * plan["focus"]
     build = model_ready + out["deployment"] / speed
     working_weeks = plan["done"]
-    floor = minimum_schedule(out["effort"])
+    # A black swan stretches the calendar itself (late vendors, rework, re-approval), not
+    # only the work: the schedule floor grows with it in proportion.
+    floor = minimum_schedule(out["effort"] / out["tail"]) * out["tail"]
     duration = np.maximum(build, floor)
     review = np.zeros_like(duration)
     if derived.regulated:
