@@ -184,6 +184,7 @@ def test_levers_ranked_by_gain_in_all_three(result):
         "Deadline",
         "Budget",
         "Target",
+        "Production",
     ]
     assert report.levers({**result, "levers": []}) is None
 

@@ -38,9 +38,9 @@ def test_report_from_a_real_engine_result():
     assert report.summary == result["summary"]
     assert [chance.label for chance in report.chances] == [
         "In production by the deadline", "Within budget", "Reaches the target recall",
-        "All three at once",
+        "Reaches production at all", "All three at once",
     ]  # fmt: skip
-    assert report.chances[3].text == formatting.percent(result["probability"]["all_targets"])
+    assert report.chances[4].text == formatting.percent(result["probability"]["all_targets"])
     cost, weeks, metric = report.outcomes
     assert cost.target == "$500k"
     assert cost.middle == formatting.money(result["cost_usd"]["p50"])

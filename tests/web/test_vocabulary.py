@@ -63,6 +63,7 @@ def test_compare_says_how_each_chance_and_median_moved(result):
         "In production by the deadline",
         "Within budget",
         "Reaches the target recall",
+        "Reaches production at all",
         "All three at once",
         "Median cost",
         "Median weeks to production",
@@ -82,12 +83,10 @@ def test_compare_says_what_it_cannot_compare(result):
     assert {row.arrow for row in outlook.chances} == {"→"}
 
 
-def test_a_fifth_chance_is_one_line(result, monkeypatch):
+def test_a_fifth_chance_is_one_line(result):
     """What the delivery model v2 is to add: a chance in the table shows on every page."""
     fifth = Chance("reaches_production", "Reaches production at all", "Production", "#7a3e9d")
-    monkeypatch.setattr(
-        vocabulary, "CHANCES", (*vocabulary.CHANCES[:3], fifth, vocabulary.CHANCES[3])
-    )
+    assert vocabulary.CHANCES[3] == fifth  # the engine's v2 chance (issue 13) is that line
     result = copy.deepcopy(result)
     result["probability"]["reaches_production"] = 0.9
     for lever in result["levers"]:
