@@ -75,14 +75,15 @@ def effort(project: dict[str, Any], derived: Derived, draws: Draws) -> dict[str,
         ),
         (
             project["decisions_about_people"],
-            priors.GOVERNANCE_FAIRNESS_AUDIT,
+            priors.GOVERNANCE_FAIRNESS_AUDIT
+            * (priors.FAIRNESS_AUDIT_HIRING if project["domain"] == "hiring" else 1.0),
             priors.PHASE_SIGMA,
             "fairness",
         ),
         (project["personal_data"], priors.GOVERNANCE_PRIVACY, priors.PHASE_SIGMA, "privacy"),
         (
             derived.regulated,
-            priors.GOVERNANCE_REGULATORY,
+            priors.GOVERNANCE_REGULATORY.get(project["domain"], 0.0),
             priors.GOVERNANCE_REGULATORY_SIGMA,
             "regulatory",
         ),
@@ -477,18 +478,31 @@ def simulate(
     speed = np.maximum(team.speed(model_ready), 0.25) * plan["focus"]
     build = model_ready + out["deployment"] / speed
     working_weeks = plan["done"]
-    floor = minimum_schedule(out["effort"])
+    # A black swan stretches the calendar itself (late vendors, rework, re-approval), not
+    # only the work: the schedule floor grows with it in proportion.
+    floor = minimum_schedule(out["effort"] / out["tail"]) * out["tail"]
     duration = np.maximum(build, floor)
     review = np.zeros_like(duration)
     if derived.regulated:
-        review = between(*priors.REGULATORY_REVIEW_WEEKS, draws.uniform("regulatory.review"))
+        median, sigma = priors.REGULATORY_REVIEW_WEEKS[project["domain"]]
+        review = lognormal(median, sigma, draws.normal("regulatory.review"))
     duration = np.minimum(duration + review, MAX_WEEKS)
     months_left = (duration - elapsed) / priors.WEEKS_PER_MONTH
 
     employed = team.employed_weeks(duration)
     if elapsed:
         employed = employed - team.employed_weeks(np.full(draws.size, elapsed))
-    people_cost = employed * project["monthly_cost_per_person_usd"] / priors.WEEKS_PER_MONTH
+    monthly = project["monthly_cost_per_person_usd"] * priors.PAY_PREMIUM[project["pay_vs_market"]]
+    departures = team.departures(duration)
+    if elapsed:
+        departures = departures - team.departures(np.full(draws.size, elapsed))
+    replacement_fees = (
+        departures
+        * 12.0
+        * monthly
+        * between(*priors.REPLACEMENT_FEE_SHARE, draws.uniform("rehire.fee"))
+    )
+    people_cost = employed * monthly / priors.WEEKS_PER_MONTH + replacement_fees
     labeling_cost = (
         labels_left
         * derived.label_cost
@@ -505,7 +519,9 @@ def simulate(
     runaway_cost = runaway_jobs * priors.RUNAWAY_HOURS * gpu_price
     compliance_cost = np.zeros_like(duration)
     if derived.regulated:
-        compliance_cost = between(*priors.COMPLIANCE_USD, draws.uniform("compliance.fees"))
+        compliance_cost = between(
+            *priors.COMPLIANCE_USD[project["domain"]], draws.uniform("compliance.fees")
+        )
     # The black swan's cost part: the bill grows beyond what the longer schedule explains
     # (scope bought in, rework, contractors), spread over the people, labels and compute.
     overrun_cost = (people_cost + labeling_cost + compute_cost) * (out["cost_tail"] - 1.0)
@@ -535,6 +551,7 @@ def simulate(
         compute_overrun=compute_overrun,
         waste=waste,
         departures=team.departures(duration),
+        replacement_fees=replacement_fees,
         hire_arrival=(
             team.hired_arrival.mean(axis=0)
             if team.hired_arrival is not None

@@ -20,8 +20,15 @@ INTEGRATION_SIGMA = 0.7
 GOVERNANCE_EXPLAINABILITY = 4.0
 GOVERNANCE_FAIRNESS_AUDIT = 3.0
 GOVERNANCE_PRIVACY = 3.0
-GOVERNANCE_REGULATORY = 10.0
+# Regulatory documentation and validation work by domain, person-weeks (median, sigma 0.4).
+# EU AI Act high-risk self-assessment: 268-536 hours once (7 to 13 person-weeks); FDA SaMD
+# submissions add design controls, clinical validation and IEC 62304 records (assumption:
+# 16); SR 11-7 model documentation plus supporting the independent validation (assumption: 10).
+GOVERNANCE_REGULATORY = {"healthcare": 16.0, "finance": 10.0, "hiring": 10.0, "public_sector": 10.0}
 GOVERNANCE_REGULATORY_SIGMA = 0.4
+# Hiring: an independent bias audit every year (New York City Local Law 144) and the AI Act's
+# examination of training data for bias (Article 10) double the fairness work (assumption).
+FAIRNESS_AUDIT_HIRING = 2.0
 PHASE_SIGMA = 0.5
 
 # Skill (COCOMO II.2000 analyst capability 1.42 .. 0.71; the model's span is 1.35 .. 0.80).
@@ -36,8 +43,8 @@ NO_DOMAIN_EXPERT = 1.15
 BLACK_SWAN_PROBABILITY = 1 / 6
 BLACK_SWAN_MEDIAN = 1.6
 BLACK_SWAN_SIGMA = 0.3
-BLACK_SWAN_COST_MEDIAN = 1.7
-BLACK_SWAN_COST_SIGMA = 0.5
+BLACK_SWAN_COST_MEDIAN = 1.25
+BLACK_SWAN_COST_SIGMA = 0.7
 BLACK_SWAN_COST_SCHEDULE_CORRELATION = 0.5
 
 # Privacy event without an anonymisation plan (assumption).
@@ -55,7 +62,19 @@ NEW_HIRE_RAMP_WEEKS = (13.0, 39.0)
 ATTRITION_PER_YEAR = {"below": 0.30, "at": 0.13, "above": 0.08}
 LABELING_THROUGHPUT_SIGMA = 0.3
 MODELING_TAIL_SHARE = 0.25
-REGULATORY_REVIEW_WEEKS = (4.0, 12.0)
+# Review before launch, weeks, lognormal (median, sigma) by domain. Healthcare: FDA 510(k)
+# decisions take about 5 months on average (90 FDA review days plus the time the sponsor
+# answers questions), De Novo requests 8 to 10 months: the tail. Finance: independent model
+# validation under SR 11-7 (Federal Reserve 2011), commonly 6 to 12 weeks. Hiring and public
+# sector: EU AI Act high-risk conformity (Annex III points 4 and 5) and, for the public
+# sector, a fundamental-rights impact assessment (Article 27). Medians are assumptions within
+# those published timelines.
+REGULATORY_REVIEW_WEEKS = {
+    "healthcare": (20.0, 0.5),
+    "finance": (8.0, 0.4),
+    "hiring": (6.0, 0.4),
+    "public_sector": (8.0, 0.4),
+}
 
 # Cost (MODEL.md §4.3). Label prices sit inside AWS SageMaker Ground Truth's public tiers.
 LABEL_COST_USD = {"tabular": 0.05, "text": 0.10, "image": 0.06, "other": 0.10}
@@ -65,7 +84,23 @@ COMPUTE_SIGMA = 0.4
 CLOUD_WASTE_BETA = (6.0, 14.0)  # mean 30%: Flexera State of the Cloud, 27-30% wasted
 RUNAWAY_PER_MONTH = {False: 0.05, True: 0.005}  # assumption: no published frequency
 RUNAWAY_HOURS = 48.0  # a job left running over a weekend
-COMPLIANCE_USD = (15000.0, 50000.0)  # EU AI Act conformity assessment fees 15-50k EUR
+# External fees before launch, USD, uniform by domain. Healthcare: FDA user fees FY2025,
+# 510(k) $24,335 to De Novo $162,235. Finance: an outside validation (assumption: 30-100k).
+# Hiring: an independent bias audit plus EU AI Act conformity (15-50k EUR; audit: assumption).
+# Public sector: EU AI Act conformity assessment 15-50k EUR.
+COMPLIANCE_USD = {
+    "healthcare": (24335.0, 162235.0),
+    "finance": (30000.0, 100000.0),
+    "hiring": (25000.0, 75000.0),
+    "public_sector": (15000.0, 50000.0),
+}
+# Pay. Replacing someone who leaves costs a recruiter's fee of 15-25% of a year's pay (agency
+# fees; assumption within the published range) on top of the hiring delay and ramp-up above.
+# The monthly cost entered is the market rate: paying above it costs 10% more (assumption),
+# paying below it saves nothing here, as the turnover it causes costs more (Work Institute
+# 2019: turnover costs about a third of a year's pay).
+REPLACEMENT_FEE_SHARE = (0.15, 0.25)
+PAY_PREMIUM = {"below": 1.0, "at": 1.0, "above": 1.10}
 WEEKS_PER_MONTH = 52.0 / 12.0
 HOURS_PER_WEEK = 24.0 * 7.0
 

@@ -595,7 +595,9 @@ def bias_fairness(project, derived, trials, result):
     consequence = 5 if decides and historical else (4 if decides else 3)
     consequence += int(project["domain"] == "hiring")
     likelihood = 0.8 if decides and historical else 0.5
-    audit = priors.GOVERNANCE_FAIRNESS_AUDIT
+    audit = priors.GOVERNANCE_FAIRNESS_AUDIT * (
+        priors.FAIRNESS_AUDIT_HIRING if project["domain"] == "hiring" else 1.0
+    )
     if historical:
         impact = (
             "Labels come from past human decisions. The model will learn any bias in them and "
@@ -716,20 +718,36 @@ def legacy_integration(project, derived, trials, result):
 def regulatory(project, derived, trials, result):
     if not derived.regulated:
         return None
-    low, high = priors.REGULATORY_REVIEW_WEEKS
-    fees_low, fees_high = priors.COMPLIANCE_USD
+    domain = project["domain"]
+    low, high = np.quantile(trials["review"], [0.1, 0.9])
+    fees_low, fees_high = priors.COMPLIANCE_USD[domain]
+    work = priors.GOVERNANCE_REGULATORY[domain]
     return _risk(
         "regulatory",
         0.9,
-        3,
-        f"Review adds {low:.0f} to {high:.0f} weeks at the end. Fees add "
+        4 if domain == "healthcare" else 3,
+        f"Review adds {words.weeks(low)} to {words.weeks(high)} at the end. Fees add "
         f"{words.usd(fees_low)} to {words.usd(fees_high)}. Compliance work adds "
-        f"{words.person_weeks(priors.GOVERNANCE_REGULATORY)}.",
-        "High-risk AI systems under the EU AI Act need a formal review. It takes an estimated "
-        "268 to 536 hours once, plus 104 to 208 hours a year.",
+        f"{words.person_weeks(work)}.",
+        REGULATORY_WHY[domain],
         "Involve compliance in the first month. Keep the papers the review needs as you "
         "build. Book the review date early.",
     )
+
+
+REGULATORY_WHY = {
+    "healthcare": "Software that supports diagnosis or treatment is a medical device. FDA "
+    "510(k) clearance takes about 5 months on average, a De Novo request 8 to 10 months, and "
+    "the user fees run from about $24,000 to $162,000 (2025).",
+    "finance": "Banks must have every model independently validated before use (SR 11-7, "
+    "Federal Reserve 2011). A validation commonly takes 6 to 12 weeks.",
+    "hiring": "Hiring is a high-risk use under the EU AI Act, and New York City requires an "
+    "independent bias audit every year (Local Law 144). The Act's self-assessment takes an "
+    "estimated 268 to 536 hours once, plus 104 to 208 hours a year.",
+    "public_sector": "Public services are a high-risk use under the EU AI Act, with a "
+    "fundamental-rights impact assessment before use. The self-assessment takes an estimated "
+    "268 to 536 hours once, plus 104 to 208 hours a year.",
+}
 
 
 def expectation_gap(project, derived, trials, result):

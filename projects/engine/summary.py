@@ -24,8 +24,10 @@ def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> 
         _launch(result),
         _cost(project, result),
         _time(project, result),
+        _compute(project, derived, result),
         _quality(project, derived, result),
     ]
+    out = [sentence for sentence in out if sentence]
     out += [entry["reason"] for entry in result.get("impossible", [])]
     impossible = _impossible(project, derived, result)
     if impossible:
@@ -91,6 +93,39 @@ def _cost(project: dict[str, Any], result: dict[str, Any]) -> str:
         f"less than {words.usd(cost['p80'])}, and {words.chance_of(probability['within_budget'])}"
         f" it stays within the {budget} budget."
     )
+
+
+def _compute(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
+    """The compute bill and its calendar time, where the model is sized or compute matters."""
+    compute = result["compute"]
+    bill = result["cost_breakdown"]["compute"]
+    if derived.training_flops is None and bill < 0.2 * result["cost_usd"]["mean"]:
+        return ""
+    gpus = project["gpus_per_run"]
+    scale = ""
+    if derived.training_flops is not None:
+        mantissa, exponent = f"{derived.training_flops:.1e}".split("e")
+        scale = (
+            f"a {_large(project['model_parameters']).replace(' ', '-')}-parameter model trained on "
+            f"{_large(project['training_tokens'])} tokens needs about {mantissa} x 10^"
+            f"{int(exponent)} operations per run. The "
+        )
+    return (
+        f"Compute: {scale or 'the '}training takes about "
+        f"{words.count(compute['gpu_hours']['p50'])} GPU-hours, about {words.usd(bill)} on "
+        f"average, against the {words.usd(project['budget_usd'])} budget, and about "
+        f"{words.weeks(compute['training_weeks']['p50'])} of running on "
+        f"{gpus:,} GPU{'s' if gpus != 1 else ''} at a time."
+    )
+
+
+def _large(value: float) -> str:
+    """7e10 as "70 billion": model sizes and token counts as people say them."""
+    for size, name in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            shown = f"{value / size:.3g}"
+            return f"{shown} {name}"
+    return f"{value:,.0f}"
 
 
 def _time(project: dict[str, Any], result: dict[str, Any]) -> str:

@@ -150,3 +150,79 @@ def test_each_effect_moves_the_answer_where_it_should():
 
     tight = _run("defaults", budget_usd=60000)["probability"]["within_budget"]
     assert _run("defaults", budget_usd=120000)["probability"]["within_budget"] > tight
+
+
+@pytest.mark.parametrize("domain", ["healthcare", "finance", "hiring", "public_sector"])
+def test_a_regulated_domain_costs_more_and_takes_longer(domain):
+    general = _run("defaults")
+    regulated = _run("defaults", domain=domain)
+    assert regulated["cost_usd"]["p50"] > general["cost_usd"]["p50"] * 1.2
+    assert regulated["duration_weeks"]["p50"] > general["duration_weeks"]["p50"] + 4
+
+
+def test_medical_device_review_takes_longest():
+    weeks = {
+        domain: _run("defaults", domain=domain)["duration_weeks"]["p50"]
+        for domain in ("healthcare", "finance", "hiring")
+    }
+    assert weeks["healthcare"] > max(weeks["finance"], weeks["hiring"]) + 8, weeks
+
+
+def test_hiring_decisions_need_more_fairness_work_than_other_decisions_about_people():
+    finance = _run("defaults", domain="finance", decisions_about_people=True)
+    hiring = _run("defaults", domain="hiring", decisions_about_people=True)
+    assert hiring["effort_person_weeks"]["mean"] > finance["effort_person_weeks"]["mean"]
+
+
+def test_pay_below_market_never_lowers_cost():
+    for name in ("defaults", "crm_integration"):
+        below = _run(name, pay_vs_market="below", deadline_weeks=104)
+        at = _run(name, pay_vs_market="at", deadline_weeks=104)
+        assert below["cost_usd"]["mean"] > at["cost_usd"]["mean"], name
+        above = _run(name, pay_vs_market="above", deadline_weeks=104)
+        assert above["cost_usd"]["p50"] > at["cost_usd"]["p50"], name
+
+
+def test_compute_takes_calendar_time_and_impossible_plans_are_named():
+    # Issue 13: a million GPU-hours on one GPU moved cost and not the schedule.
+    small = _run("defaults", approach="from_scratch", gpu_hours_per_run=10, training_runs=1)
+    huge = _run("defaults", approach="from_scratch", gpu_hours_per_run=1e6, training_runs=1)
+    assert huge["compute"]["training_weeks"]["p50"] > 5000
+    assert huge["duration_weeks"]["p50"] > 5000 > small["duration_weeks"]["p50"]
+    assert [entry["cause"] for entry in huge["impossible"]] == ["compute"]
+    assert small["impossible"] == []
+    text = " ".join(huge["summary"])
+    assert "Impossible as planned" in text and "weeks (" not in text
+    labels = _run("defaults", planned_new_labels=20000, labels_per_week=1)
+    assert [entry["cause"] for entry in labels["impossible"]] == ["labeling"]
+    assert "20,113" not in " ".join(labels["summary"])
+
+
+def test_more_gpus_per_run_shorten_training():
+    sized = {"approach": "from_scratch", "model_parameters": 7e9, "training_tokens": 2e12}
+    few = _run("defaults", **sized, gpus_per_run=256, training_runs=2)
+    many = _run("defaults", **sized, gpus_per_run=2048, training_runs=2)
+    assert few["compute"]["gpu_hours"]["p50"] == pytest.approx(many["compute"]["gpu_hours"]["p50"])
+    ratio = few["compute"]["training_weeks"]["p50"] / many["compute"]["training_weeks"]["p50"]
+    assert ratio == pytest.approx(8.0, rel=0.01)
+
+
+def test_reaching_production_follows_the_risk_inputs():
+    careless = _run("defaults", shipped_ml_before=False, domain_expert=False)
+    careful = _run(
+        "defaults",
+        shipped_ml_before=True,
+        domain_expert=True,
+        has_monitoring=True,
+        has_versioning=True,
+        has_rollback=True,
+        has_retraining_pipeline=True,
+    )
+    assert (
+        careful["probability"]["reaches_production"] > careless["probability"]["reaches_production"]
+    )
+    reachable = _run("defaults", target_value=0.75)
+    assert (
+        reachable["probability"]["reaches_production"]
+        > _run("defaults")["probability"]["reaches_production"]
+    )

@@ -107,3 +107,14 @@ def test_the_frontier_chatbot_is_out_of_reach_on_every_target():
     gap = _risk(result, "expectation_gap")
     assert gap["severity"] == "critical"
     assert _risk(result, "talent_ramp_up")["severity"] in ("high", "critical")
+
+
+def test_the_frontier_chatbot_shows_what_such_a_model_costs_and_how_long_it_trains():
+    result = scenario_result("frontier_chatbot")
+    compute = result["compute"]
+    bill = result["cost_breakdown"]["compute"]
+    assert 10e6 <= bill <= 200e6, bill  # tens of millions in compute alone
+    assert compute["training_weeks"]["p50"] > result["inputs"]["deadline_weeks"]
+    sentence = next(line for line in result["summary"] if line.startswith("Compute:"))
+    assert "70-billion-parameter" in sentence and "$400k budget" in sentence, sentence
+    assert re.search(r"\$\d+M", sentence), sentence

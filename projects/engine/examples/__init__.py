@@ -71,7 +71,8 @@ STORIES: list[dict[str, Any]] = [
         "slug": "frontier_chatbot",
         "title": "A frontier chatbot in three months",
         "description": '"Something like a frontier chatbot in three months", built from '
-        "scratch by two junior engineers.",
+        "scratch by two junior engineers: a 70-billion-parameter model trained on 15 trillion "
+        "tokens, on 2,048 H100 GPUs, with a $400k budget.",
         "risks": ["expectation_gap", "talent_ramp_up"],
         "earlier": {"deadline_weeks": 26, "junior_ml": 1, "senior_ml": 1},
     },
