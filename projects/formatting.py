@@ -35,7 +35,12 @@ _currency: ContextVar[str] = ContextVar("currency", default=DEFAULT_CURRENCY)
 # dollars whatever the team's money is: they are written "US$4.88M" for other currencies, never
 # re-labelled. tests/web/test_currency.py checks that every "$" amount written literally in the
 # engine is listed here.
-CITED_DOLLAR_AMOUNTS = ("$4.88M", "$9.77M")
+CITED_DOLLAR_AMOUNTS = (
+    "$4.88M",  # IBM's average cost of a data breach, 2024
+    "$9.77M",  # the same in healthcare
+    "$24,000",  # the FDA's user fees for a medical device's review, 2025: the lowest
+    "$162,000",  # and the highest
+)
 # A "$" that starts an amount ("$480", "−$52k", "less than $1"), not one inside a word ("US$").
 _DOLLAR_AMOUNT = re.compile(r"(?<![A-Za-z$])\$(?=\d)")
 

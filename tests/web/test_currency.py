@@ -93,6 +93,11 @@ def test_money_deltas_and_input_values_use_it_too():
             "A breach costs US$4.88M on average and US$9.77M in healthcare (IBM 2024); yours €52k.",
         ),
         ("$", "A breach costs $4.88M; yours $52k.", "A breach costs $4.88M; yours $52k."),
+        (
+            "€",
+            "The user fees run from about $24,000 to $162,000 (2025); yours $24k.",
+            "The user fees run from about US$24,000 to US$162,000 (2025); yours €24k.",
+        ),
     ],
 )
 def test_the_engines_sentences_are_rewritten_in_the_teams_money(symbol, sentence, expected):
