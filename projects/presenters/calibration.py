@@ -167,7 +167,9 @@ def correction_rows(corrections: dict[str, Correction]) -> list[dict]:
             likely = f"likely ×{math.exp(low):.2f} to ×{math.exp(high):.2f}"
             change = f"×{correction.factor:.2f} ({likely})"
         else:
-            change = f"{correction.shift_mean:+.2f} on the logit scale"
+            # A shift on the logit scale, said as what it does to a forecast of 80%.
+            moved = 1.0 / (1.0 + math.exp(-(math.log(0.8 / 0.2) + correction.shift_mean)))
+            change = f"a forecast of 80% becomes {whole_percent(moved)}"
         rows.append(
             {
                 "label": QUANTITY_WORDS[quantity],
