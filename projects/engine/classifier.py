@@ -229,8 +229,10 @@ def metric(
 def balanced_needed(name: str, value: float, prevalence: float) -> float:
     """The lowest balanced accuracy whose judged metric reaches `value`; inf when none does."""
     values = operating_table(prevalence, name, float(value))["skill"]
-    if values[-1] < value:
+    if values[-1] < value - 1e-12:
         return float("inf")
+    # A value at the top of the curve, give or take a rounding error, is reached at the top.
+    value = min(value, float(values[-1]))
     if values[0] >= value:
         return 0.5
     above = int(np.searchsorted(values, value, side="left"))
