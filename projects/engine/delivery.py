@@ -377,6 +377,19 @@ def minimum_schedule(effort_weeks: np.ndarray) -> np.ndarray:
     return priors.SCHEDULE_COMPRESSION_LIMIT * months * priors.WEEKS_PER_MONTH
 
 
+def _not_before(part: Team, work: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """`done`, or later where `part` of the team has not delivered `work` by then.
+
+    Cumulative capacity only grows, so only the trials short at `done` need solving.
+    """
+    short = np.flatnonzero(part.work_done(done) < work)
+    if short.size == 0:
+        return done
+    later = done.copy()
+    later[short] = time_to_deliver(part.subset(short), work[short])
+    return later
+
+
 def build_plan(
     project: dict[str, Any], team: Team, out: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
@@ -398,9 +411,9 @@ def build_plan(
     shared = out["data_preparation"] + integration + ml_own
     done = time_to_deliver(team, shared / focus)
     if has_data and has_ml:
-        done = np.maximum(done, time_to_deliver(team.role(False), ml_own / focus))
+        done = _not_before(team.role(False), ml_own / focus, done)
         if project["legacy_systems"]:
-            done = np.maximum(done, time_to_deliver(team.role(True), integration / focus))
+            done = _not_before(team.role(True), integration / focus, done)
     return {
         "focus": np.full_like(done, focus),
         # Data preparation comes first in the plan: ready after its share of the work.

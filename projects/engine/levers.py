@@ -174,9 +174,16 @@ def applicable(inputs: dict[str, Any], derived: Any) -> list[Lever]:
     return [lever for lever in CATALOGUE if lever.applies(inputs, derived)]
 
 
-def rank(result: dict[str, Any], outcomes: list[tuple[Lever, dict[str, float]]]) -> list[dict]:
-    """Deltas against the base estimate, best gain in the chance of meeting all targets first."""
-    base = {
+def rank(
+    result: dict[str, Any],
+    outcomes: list[tuple[Lever, dict[str, float]]],
+    base: dict[str, float] | None = None,
+) -> list[dict]:
+    """Deltas against the base estimate, best gain in the chance of meeting all targets first.
+
+    `base` is the base estimate on the trials the levers were simulated on (all of them
+    unless the estimate has more than the lever trials)."""
+    base = base or {
         **result["probability"],
         "cost_p50_usd": result["cost_usd"]["p50"],
         "duration_p50_weeks": result["duration_weeks"]["p50"],

@@ -215,5 +215,15 @@ SOURCES = {
     "cloud_waste": "Flexera State of the Cloud: 27-30% of spend wasted",
     "regulation": "EU AI Act impact estimates: conformity assessment 15-50k EUR",
     "privacy": "IBM Cost of a Data Breach 2024: 4.88M USD on average",
+    "compute_sizing": "6 x parameters x tokens FLOPs (Kaplan et al. 2020); MFU: PaLM 46.2% "
+    "(Chowdhery et al. 2022), Llama 3 405B 38-43% (Meta 2024); H100 SXM 989 TFLOP/s",
+    "team_physics": "Brooks 1975: n(n-1)/2 channels; COCOMO II.2000 schedule equation and its "
+    "75% compression limit (Boehm et al. 2000)",
+    "reaching_production": "Gartner 2022: 54% of AI projects reach production; RAND 2024 "
+    "(Ryseff et al.): root causes of AI project failure",
+    "overrun_tails": "Flyvbjerg & Budzier 2011: 27% mean, one in six +200% cost, +70% time; "
+    "Flyvbjerg & Gardner 2023: 18% over +50%, averaging 447%",
+    "regulatory_review": "FDA 510(k) and De Novo review times and FY2025 user fees; SR 11-7 "
+    "model validation (Federal Reserve 2011); EU AI Act Annex III and Article 27",
     "assumption": "Assumption: no published figure found",
 }
