@@ -121,7 +121,8 @@ def outside_digest_stop(request: HttpRequest, team_id: int, digest_id: int) -> H
 @login_required
 @require_POST
 def project_watch(request: HttpRequest, project_id: int) -> HttpResponse:
-    """`watching=yes|no`: the member's own alerts; `team=yes|no` (owners): the whole team's."""
+    """`watching=yes|no`: the member's own alerts; `team=yes|no` (owners): the whole team's.
+    `back=report` returns to the project's report, where the watch button also is."""
     project, membership = project_for(request, project_id)
     choice = request.POST.get("team", request.POST.get("watching", ""))
     if choice not in ("yes", "no"):
@@ -137,6 +138,9 @@ def project_watch(request: HttpRequest, project_id: int) -> HttpResponse:
         alerts.set_watching(project, request.user, on)
         note = "You watch" if on else "You no longer watch"
         messages.success(request, f"{note} {project.name}.")
+    if request.POST.get("back") == "report":
+        # The button on the report page brings the member back to it.
+        return redirect(project.get_absolute_url())
     return redirect(reverse("team_notifications", args=[project.team_id]) + "#watch")
 
 

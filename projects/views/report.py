@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from projects import estimates
+from projects import alerts, estimates
 from projects.charts.report import figures_or_none
 from projects.formatting import date_text
 from projects.forms import ShareForm, WhatIfForm
@@ -110,6 +110,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "history": revision_history(project, revisions),
         "tracking": tracking_panel(project),
         "outcome": outcome_panel(project, project.current_outcome()),
+        "watching": alerts.is_watching(project, request.user),
     }
     if is_latest and report and shown.revision_id == latest.pk:
         # The what-if panel, on a report of the latest revision.

@@ -153,3 +153,18 @@ def test_a_forged_or_stale_link_is_404(team):
     assert anonymous.get(reverse("unsubscribe", args=["forged:token"])).status_code == 404
     gone = outbox.unsubscribe_token("digest", team=team.pk, user=99999)
     assert anonymous.post(reverse("unsubscribe", args=[gone])).status_code == 404
+
+
+def test_a_viewer_watches_from_the_report_and_stops_there(client, viewer, project):
+    """The report carries the watch button for every member, and brings them back to it."""
+    client.force_login(viewer)
+    report = client.get(project.get_absolute_url()).content.decode()
+    assert "Email me when chances move" in report
+    url = reverse("project_watch", args=[project.pk])
+    response = client.post(url, {"watching": "yes", "back": "report"})
+    assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
+    assert alerts.is_watching(project, viewer)
+    report = client.get(project.get_absolute_url()).content.decode()
+    assert "Stop the alerts" in report and "Email me when chances move" not in report
+    client.post(url, {"watching": "no", "back": "report"})
+    assert not alerts.is_watching(project, viewer)
