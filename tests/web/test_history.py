@@ -122,7 +122,9 @@ def test_the_comparison_says_what_changed_and_how_the_outlook_moved(client, evol
     assert changes["Deadline"] == ("26 weeks", "52 weeks")
     assert comparison.progress_changes == []
     moved = {row.label: row for row in comparison.chances}
-    assert moved["Within budget"].after in ("99%", "over 99%")  # the fat cost tail (issue 13)
+    # Four times the budget: nearly sure, short of certain with the fat cost tail (issue 13).
+    assert moved["Within budget"].arrow == "↑"
+    assert moved["Within budget"].after in ("95%", "96%", "97%", "98%", "99%", "over 99%")
     page = response.content.decode()
     assert "What changed and why" in page and "$2,000,000" in page
 
