@@ -17,8 +17,8 @@ from .inputs import normalise, normalise_progress, pilot_warnings
 ENGINE_VERSION = "2.0.0"
 CHUNK_TRIALS = 50_000  # fixed, so that draws depend on the seed and trial index only
 # Levers are simulated on the first chunks only (common random numbers: a delta compares the
-# same trials with and without the lever, so 200,000 trials pin it to a few tenths of a point).
-LEVER_TRIALS = 4 * CHUNK_TRIALS
+# same trials with and without the lever, so 100,000 trials pin it to a few tenths of a point).
+LEVER_TRIALS = 2 * CHUNK_TRIALS
 DRIVER_TRIALS = 5_000
 CHART_TRIALS = 4_000
 CHART_MONTHS = 24
