@@ -15,6 +15,7 @@ from projects.charts.report import figures_or_none
 from projects.formatting import date_text, use_currency
 from projects.forms import ShareForm
 from projects.models import ShareLink
+from projects.presenters.outcome import outcome_panel
 from projects.presenters.report import report_or_failure
 from projects.views.access import editable_project, keep_private
 
@@ -99,5 +100,8 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
         "estimated": date_text(shown.finished_at, with_time=True) if shown else "",
         "expires": date_text(link.expires_at) if link.expires_at else "",
         "csv_url": reverse("shared_csv", args=[token]),
+        # A closed project's outcome, as its report shows it, without the team's links.
+        "outcome": outcome_panel(project, project.current_outcome()),
+        "shared": True,
     }
     return keep_private(render(request, "projects/shared.html", context))

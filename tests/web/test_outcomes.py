@@ -13,7 +13,7 @@ from django.utils import timezone
 from projects import outcomes
 from projects.calibration import Curve
 from projects.formatting import money
-from projects.models import ApiToken, Estimate, LaterScore, Outcome, Project
+from projects.models import ApiToken, Estimate, LaterScore, Outcome, Project, ShareLink
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +305,18 @@ def test_the_api_refuses_an_end_before_the_default_start(client, project, token)
     # The project was created today: a June launch needs its real start.
     assert response.status_code == 400
     assert "give the real start" in response.json()["fields"]["date"]
+
+
+def test_the_shared_report_shows_the_outcome_without_the_teams_links(
+    owner_client, owner, project, client
+):
+    """Executives with a share link see how the project ended, beside the forecast; nothing on
+    it leads into the team's pages."""
+    backdate(project)
+    owner_client.post(reverse("outcome_edit", args=[project.pk]), shipped())
+    link = ShareLink.issue(project, label="Board", expires_in_days=None, created_by=owner)
+    client.logout()
+    page = client.get(reverse("shared_report", args=[link.token])).content.decode()
+    assert "Shipped on 1 Jun 2026" in page and "First forecast" in page
+    assert reverse("team_calibration", args=[project.team_id]) not in page
+    assert reverse("outcome_edit", args=[project.pk]) not in page
