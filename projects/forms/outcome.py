@@ -143,6 +143,7 @@ class ReopenForm(forms.Form):
         error_messages={
             "required": "Why reopen it: say why, in a few words.",
             "max_length": f"Why reopen it: at most {REOPEN_REASON_MAX_LENGTH} characters.",
+            "null_characters_not_allowed": "Why reopen it: remove the NUL character.",
         },
         help_text="Kept with the withdrawn outcome, for whoever reads the history.",
     )
