@@ -125,12 +125,10 @@ def positive_name(project: dict[str, Any]) -> str:
 
 
 def positive_cases(project: dict[str, Any]) -> str:
-    """The positive class as a noun on its own: "fraud" (as in "catches no fraud"), "positive
-    cases" when unnamed or when the typed name was itself "... case(s)"."""
-    typed = " ".join(str(project["positive_class"] or "").split())
-    if not typed or typed.split(" ")[-1].lower() in CASE_WORDS:
-        return f"{positive_name(project)} cases"
-    return typed
+    """The positive class as a noun on its own, always "... cases" so that any name reads
+    right: "the share of defect cases caught", "catches no fraud cases at all", "positive
+    cases" when unnamed (as the web vocabulary says "the share of fraud cases")."""
+    return f"{positive_name(project)} cases"
 
 
 def metric_words(project: dict[str, Any]) -> str:

@@ -187,7 +187,8 @@ def test_the_useful_floor_is_a_tenth_of_the_way_from_no_skill_to_perfect(metric,
         (None, "positive cases"),
         ("card payment cases", "card payment cases"),
         ("fraud case", "fraud cases"),
-        ("fraud", "fraud"),
+        ("fraud", "fraud cases"),
+        ("urgent request", "urgent request cases"),
     ],
 )
 def test_any_class_name_reads_right(typed, noun):
