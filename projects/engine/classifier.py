@@ -255,6 +255,19 @@ def trivial_value(name: str, prevalence: float) -> float:
     }[name]
 
 
+# A promise must close at least this share of the gap between a model without skill and a
+# perfect one to be worth making: 2% recall, or 99.81% accuracy where always "no" scores 99.8%,
+# is no target to promise (issue 13).
+USEFUL_SHARE_OF_HEADROOM = 0.1
+
+
+def useful_floor(name: str, prevalence: float) -> float:
+    """The lowest value of the metric worth promising: a tenth of the way from what a model
+    without skill scores (`trivial_value`) to a perfect score."""
+    trivial = trivial_value(name, prevalence)
+    return trivial + USEFUL_SHARE_OF_HEADROOM * (1.0 - trivial)
+
+
 def roc_auc(balanced_accuracy: np.ndarray, prevalence: float) -> np.ndarray:
     """Area under the ROC curve of the binormal model, for comparison with published AUCs."""
     sigma = lookup(balanced_accuracy, spreads(prevalence))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import launch, priors, words
+from . import classifier, launch, priors, words
 
 KEPT = (
     "reaches_production",
@@ -29,6 +29,9 @@ class Lever:
     applies: Callable[[dict[str, Any], Any], bool]
     changes: Callable[[dict[str, Any]], dict[str, Any]]
     describe: Callable[[dict[str, Any]], str]
+    # What the simulation found, in words, where the description quotes figures of its own
+    # (the labels' price and pace) that differ from the lever's effect on the whole project.
+    explain: Callable[[dict[str, Any], dict[str, float]], str] | None = None
 
     def apply(self, inputs: dict[str, Any]) -> dict[str, Any]:
         return {**inputs, **self.changes(inputs)}
@@ -66,17 +69,45 @@ def _label_production(project):
     }
 
 
+def _production_label_weeks(project):
+    return _production_labels(project) / project["labels_per_week"]
+
+
 def _describe_production_labels(project):
     count = _production_labels(project)
     cost = project["label_cost_usd"]
     if cost is None:
         cost = priors.LABEL_COST_USD[project["task_type"]]
     cost *= count * sum(priors.LABEL_QA_OVERHEAD) / 2
-    weeks = count / project["labels_per_week"]
+    weeks = _production_label_weeks(project)
     return (
-        f"Label {count:,} examples of real production traffic and train on them (about "
-        f"{words.usd(cost)} and {words.weeks(weeks)} of labeling)"
+        f"Label {count:,} examples of real production traffic and train on them (the labels "
+        f"cost about {words.usd(cost)} and take about {words.weeks(weeks)} to label)"
     )
+
+
+def _explain_production_labels(project, delta):
+    """The labels' own price and pace are not the project's: labeling runs partly beside other
+    work, the team is paid while it runs, and a model that fits production needs less rework.
+    Say what the simulation gives for the whole project, with the same figures as its deltas."""
+    cost, weeks = delta["cost_p50_usd"], delta["duration_p50_weeks"]
+    if abs(weeks) < 0.5:
+        time = "takes about as long"
+    else:
+        time = f"takes about {words.weeks(abs(weeks))} {'longer' if weeks > 0 else 'less'}"
+    if abs(cost) < 0.01 * project["budget_usd"]:
+        money = "costs about the same"
+    else:
+        money = f"costs about {words.usd(abs(cost))} {'more' if cost > 0 else 'less'}"
+    reasons = []
+    if _production_label_weeks(project) > weeks + 1:
+        reasons.append("the labeling runs partly beside other work")
+    if cost > 0 and weeks >= 0.5:
+        reasons.append("the team is paid while it runs")
+    elif cost < 0 or weeks <= -0.5:
+        reasons.append("a model that fits production needs less rework")
+    why = f", since {' and '.join(reasons)}" if reasons else ""
+    return f". In the simulation, the whole project then {money} and {time}{why}"
 
 
 def _mlops_missing(project):
@@ -93,6 +124,7 @@ CATALOGUE = (
         ),
         _label_production,
         _describe_production_labels,
+        _explain_production_labels,
     ),
     Lever(
         "more_labels",
@@ -192,11 +224,14 @@ def rank(
     rows = []
     for lever, outcome in outcomes:
         delta = {key: outcome[key] - base[key] for key in outcome}
+        change = lever.describe(result["inputs"])
+        if lever.explain is not None:
+            change += lever.explain(result["inputs"], delta)
         rows.append(
             {
                 "key": lever.key,
                 "label": lever.label,
-                "change": lever.describe(result["inputs"]),
+                "change": change,
                 "delta": delta,
             }
         )
@@ -215,7 +250,16 @@ def promisable(result: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict[st
     chance (no new simulation: the same trials judged against a lower target)."""
     value = result["promisable_target"]
     project = result["inputs"]
-    if value is None or value >= project["target_value"]:
+    prevalence = project["production_positive_fraction"]
+    if prevalence is None:
+        prevalence = project["positive_fraction"]
+    # Below the useful floor the summary says no useful target can be promised: no lever
+    # offers one either.
+    if (
+        value is None
+        or value >= project["target_value"]
+        or value < classifier.useful_floor(project["target_metric"], prevalence)
+    ):
         return None
     meets = arrays["production_skill"] >= value
     ships = ~(

@@ -113,18 +113,36 @@ def _shown_points(share: float) -> int:
     return round(100 * abs(float(share)))
 
 
+CASE_WORDS = ("cases", "case")
+
+
 def positive_name(project: dict[str, Any]) -> str:
-    return project["positive_class"] or "positive case"
+    """The positive class as a word that goes before a noun or after "not": "fraud" (as in
+    "fraud cases", "not fraud"), "positive" when unnamed; a typed "fraud case" loses its "case",
+    so that no sentence says "fraud case cases"."""
+    name = " ".join(str(project["positive_class"] or "").split())
+    words_in_name = name.split(" ")
+    if len(words_in_name) > 1 and words_in_name[-1].lower() in CASE_WORDS:
+        name = " ".join(words_in_name[:-1])
+    return name or "positive"
+
+
+def positive_cases(project: dict[str, Any]) -> str:
+    """The positive class as a noun on its own, always "... cases" so that any name reads
+    right: "the share of defect cases caught", "catches no fraud cases at all", "positive
+    cases" when unnamed (as the web vocabulary says "the share of fraud cases")."""
+    return f"{positive_name(project)} cases"
 
 
 def metric_words(project: dict[str, Any]) -> str:
     name = positive_name(project)
+    cases = positive_cases(project)
     return {
         "accuracy": "accuracy",
-        "recall": f"recall (share of {name} caught)",
+        "recall": f"recall (share of {cases} caught)",
         "precision": f"precision (share of {name} alerts that are right)",
-        "f1": f"F1 (the balance of {name} caught and alerts that are right)",
-        "pr_auc": f"PR-AUC (alerts that are right, averaged over every share of {name} caught)",
+        "f1": f"F1 (the balance of {cases} caught and alerts that are right)",
+        "pr_auc": f"PR-AUC (alerts that are right, averaged over every share of {cases} caught)",
     }[project["target_metric"]]
 
 
@@ -214,7 +232,7 @@ def class_imbalance(project, derived, trials, result):
     rarest = min(training, production)
     if rarest >= 0.2:
         return None
-    name = positive_name(project)
+    name, cases = positive_name(project), positive_cases(project)
     majority = 1.0 - production
     paradox = project["target_metric"] == "accuracy" and majority >= project["target_value"]
     recall = result["production_recall"]["p50"]
@@ -224,7 +242,7 @@ def class_imbalance(project, derived, trials, result):
         impact = (
             f'Always answering "not {name}" already scores {words.percent(majority)} accuracy. '
             f"That meets the {words.percent(project['target_value'])} target, yet it catches no "
-            f"{name} at all."
+            f"{cases} at all."
         )
         likelihood, consequence = 1.0, 5
     else:
@@ -244,7 +262,7 @@ def class_imbalance(project, derived, trials, result):
         impact,
         "When one class is rare, accuracy mostly counts the common class. A model can look "
         "great and still be useless. In card fraud, only 0.17% of payments are fraud.",
-        f"Judge the model by the share of {name} it catches and the share of its alerts that "
+        f"Judge the model by the share of {cases} it catches and the share of its alerts that "
         "are right. Or weigh the cost of a miss against a false alarm. Collect more "
         f"{name} examples.",
     )

@@ -10,17 +10,23 @@ import math
 from typing import Any
 
 from . import classifier, words
-from .risks import SHORT_METRIC, metric_words, positive_name
+from .risks import SHORT_METRIC, metric_words, positive_cases, positive_name
 
 
 def sentences(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> list[str]:
     probability = result["probability"]
     target = f"{words.percent(project['target_value'])} {metric_words(project)}"
     overall = words.capital(words.chance_of(probability["all_targets"]))
+    trivial_how = _trivial_how(project, derived)
     out = [
         f"Bottom line: {overall} of being in production within "
         f"{words.weeks(project['deadline_weeks'])}, within {words.usd(project['budget_usd'])} "
-        f"and at {target}.",
+        f"and at {target}"
+        + (
+            f", but {trivial_how}: that target says nothing about the model."
+            if trivial_how
+            else "."
+        ),
         _launch(result),
         _cost(project, result),
         _time(project, result),
@@ -193,31 +199,70 @@ def _quality(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> s
             f" It catches about {recall} of {name} cases, and about {precision} of its alerts "
             "are right."
         )
+    if _reach(project, derived, result).startswith("impossible"):
+        odds = f"It misses the {target} target in every simulated scenario (see below)."
+    else:
+        odds = (
+            f"There is {words.chance_of(result['probability']['meets_target'])} of reaching the "
+            f"{target} target."
+        )
     return (
         f"Quality: on real traffic, expect about {value} {metric_words(project)} at launch."
         f"{side} On the team's own test set it scores {offline} "
-        f"{BALANCED_ACCURACY.format(name=name)}. There is "
-        f"{words.chance_of(result['probability']['meets_target'])} of reaching the {target} target."
+        f"{BALANCED_ACCURACY.format(name=name)}. {odds}"
     )
 
 
-def _impossible(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
-    """Say so plainly when no amount of labeled data reaches the target."""
-    if result["labels_needed_p50"] is not None or result["probability"]["meets_target"] >= 0.05:
+# A target no amount of labels reaches in most scenarios is "impossible" only when every
+# scenario misses it (and then the quality sentence gives no chance either: issue 12), "out of
+# reach" below a 1 in 100 chance, "unlikely" up to a 1 in 20 chance.
+OUT_OF_REACH_CHANCE = 0.01
+UNLIKELY_CHANCE = 0.05
+
+
+def _reach(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
+    """How far out of reach the target is when no amount of labels reaches it in most
+    scenarios: "impossible" (no model reaches it), "impossible as planned" (every scenario
+    misses it), "out of reach", "unlikely", or ""."""
+    chance = result["probability"]["meets_target"]
+    if result["labels_needed_p50"] is not None or chance >= UNLIKELY_CHANCE:
         return ""
     needed = classifier.balanced_needed(
         project["target_metric"], project["target_value"], derived.production_prevalence
     )
+    if chance == 0.0:
+        return "impossible" if not math.isfinite(needed) else "impossible as planned"
+    return "out of reach" if chance < OUT_OF_REACH_CHANCE else "unlikely"
+
+
+def _impossible(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
+    """Say so plainly when no amount of labeled data reaches the target, in words that agree
+    with the chance the quality sentence gives."""
+    reach = _reach(project, derived, result)
     target = f"{words.percent(project['target_value'])} {metric_words(project)}"
-    if not math.isfinite(needed):
+    if reach == "impossible":
         return (
-            f"The {target} target is impossible as planned: no model reaches it at "
-            f"{words.percent(derived.production_prevalence)} {positive_name(project)}."
+            f"The {target} target is impossible: no model reaches it when only "
+            f"{words.percent(derived.production_prevalence)} of cases are "
+            f"{positive_name(project)}."
         )
-    return (
-        f"The {target} target is impossible as planned: even with unlimited labels, the best "
-        "known approach falls short of it on real traffic."
-    )
+    if reach == "impossible as planned":
+        return (
+            f"The {target} target is impossible as planned: even with unlimited labels, the best "
+            "known approach falls short of it on real traffic."
+        )
+    if reach == "out of reach":
+        return (
+            f"The {target} target is out of reach as planned: even with unlimited labels, the "
+            "best known approach falls short of it on real traffic in more than 99 scenarios "
+            "in 100."
+        )
+    if reach == "unlikely":
+        return (
+            f"The {target} target is unlikely as planned: even with unlimited labels, the best "
+            "known approach most likely falls short of it on real traffic."
+        )
+    return ""
 
 
 def trivial_target_sentence(project: dict[str, Any], derived: Any) -> str:
@@ -227,38 +272,54 @@ def trivial_target_sentence(project: dict[str, Any], derived: Any) -> str:
     trivial = classifier.trivial_value(chosen, prevalence)
     if trivial < wanted:
         return ""
-    name = positive_name(project)
-    shown, target = words.percent_pair(trivial, wanted)
+    name, cases = positive_name(project), positive_cases(project)
+    target = words.percent_pair(trivial, wanted)[1]
     if chosen == "accuracy":
         return (
-            f'Always answering "not {name}" already scores {shown} accuracy. '
-            f"That meets the {target} target, yet it catches no "
-            f"{name} at all. So accuracy is the wrong target here. Judge the model by the share "
-            f"of {name} it catches (recall) and the share of its alerts that are right "
+            f"{words.capital(_trivial_how(project, derived))}. That meets the {target} target, "
+            "yet it catches no "
+            f"{cases} at all. So accuracy is the wrong target here. Judge the model by the share "
+            f"of {cases} it catches (recall) and the share of its alerts that are right "
             "(precision)."
         )
-    if chosen == "pr_auc":
-        how = f"Ranking cases at random already scores {shown} PR-AUC"
-    else:
-        how = f"Flagging every case already scores {shown} {chosen.replace('_', '-')}"
     return (
-        f"{how}, since {words.percent(prevalence)} of cases are {name}. That meets the "
+        f"{words.capital(_trivial_how(project, derived))}, since {words.percent(prevalence)} "
+        f"of cases are {name}. That meets the "
         f"{target} target without any model. Set a target that a useful model must earn."
     )
 
 
+def _trivial_how(project: dict[str, Any], derived: Any) -> str:
+    """How a model without skill already meets the target ('always answering "not fraud"
+    already scores 99.8% accuracy'), or "" when it does not."""
+    chosen, wanted = project["target_metric"], project["target_value"]
+    trivial = classifier.trivial_value(chosen, derived.production_prevalence)
+    if trivial < wanted:
+        return ""
+    shown = words.percent_pair(trivial, wanted)[0]
+    if chosen == "accuracy":
+        return f'always answering "not {positive_name(project)}" already scores {shown} accuracy'
+    if chosen == "pr_auc":
+        return f"ranking cases at random already scores {shown} PR-AUC"
+    return f"flagging every case already scores {shown} {chosen.replace('_', '-')}"
+
+
 def _promise(project: dict[str, Any], derived: Any, result: dict[str, Any]) -> str:
     value = result.get("promisable_target")
-    if value is None or result["probability"]["meets_target"] >= 0.8:
+    if result["probability"]["meets_target"] >= 0.8:
         return ""
-    trivial = classifier.trivial_value(project["target_metric"], derived.production_prevalence)
-    shown, target = words.percent_pair(value, project["target_value"])
     words_metric = SHORT_METRIC[project["target_metric"]]
-    if value <= trivial:
+    prevalence = derived.production_prevalence
+    trivial = classifier.trivial_value(project["target_metric"], prevalence)
+    if value is None or value < classifier.useful_floor(project["target_metric"], prevalence):
+        reached = "nothing" if value is None else f"about {words.percent(value)} {words_metric}"
+        likeness = "no better than" if value is None or value <= trivial else "hardly better than"
         return (
-            f"No useful {words_metric} target can be promised as planned: with a 4 in 5 chance, "
-            f"the model does no better than a model without skill ({words.percent(trivial)})."
+            f"No useful {words_metric} target can be promised as planned: what the model reaches "
+            f"with a 4 in 5 chance, {reached}, is {likeness} what a model without skill scores "
+            f"({words.percent(trivial)})."
         )
+    shown, target = words.percent_pair(value, project["target_value"])
     return (
         f"A target you can promise: about {shown} {words_metric} (a 4 in 5 chance), "
         f"against the {target} asked."

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 
 from projects import vocabulary
-from projects.engine.classifier import other_floor
+from projects.engine.classifier import other_floor, useful_floor
 from projects.engine.inputs import INPUTS_BY_KEY
 from projects.formatting import (
     gpu_hours,
@@ -385,7 +385,20 @@ def _promise(result: dict, metric: str, target: float | None) -> str:
     value = result.get("promisable_target")
     if not isinstance(value, int | float) or target is None or value >= target:
         return ""
+    if value < _useful_floor(result.get("inputs") or {}):
+        return ""  # the summary says no useful target can be promised, and why
     return f"{score(value, against=target)} {metric}"
+
+
+def _useful_floor(inputs: dict) -> float:
+    """The engine's floor below which a promise is no better than a model without skill."""
+    prevalence = inputs.get("production_positive_fraction")
+    if not isinstance(prevalence, int | float):
+        prevalence = inputs.get("positive_fraction")
+    try:
+        return useful_floor(str(inputs.get("target_metric")), float(prevalence))
+    except (KeyError, TypeError, ValueError):
+        return 0.0
 
 
 def _first_upper(text: str) -> str:

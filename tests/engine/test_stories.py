@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from projects.engine import RISK_KEYS, estimate, normalise
+from projects.engine import RISK_KEYS, estimate, normalise, words
 from projects.engine.examples import HERE, STORIES, load, load_earlier, path
 
 from .checks import STORY_SLUGS, check_result, scenario_result
@@ -118,3 +118,37 @@ def test_the_frontier_chatbot_shows_what_such_a_model_costs_and_how_long_it_trai
     sentence = next(line for line in result["summary"] if line.startswith("Compute:"))
     assert "70-billion-parameter" in sentence and "$400k budget" in sentence, sentence
     assert re.search(r"\$\d+M", sentence), sentence
+
+
+@pytest.mark.parametrize("name", STORY_SLUGS)
+def test_the_production_labels_lever_quotes_the_figures_it_simulates(name):
+    # Issue 13: "(about $1,800 and 14 weeks of labeling)" beside a simulated +$112k and +6.5
+    # weeks. The sentence now gives the labels' own price and pace, then the simulated effect
+    # on the whole project with the same figures as the lever's deltas, and why they differ.
+    result = scenario_result(name)
+    budget = result["inputs"]["budget_usd"]
+    for lever in result["levers"]:
+        if lever["key"] != "label_production_data":
+            continue
+        change, delta = lever["change"], lever["delta"]
+        assert "In the simulation, the whole project then" in change, change
+        cost, weeks = delta["cost_p50_usd"], delta["duration_p50_weeks"]
+        if abs(cost) >= 0.01 * budget:
+            direction = "more" if cost > 0 else "less"
+            assert f"costs about {words.usd(abs(cost))} {direction}" in change, change
+        else:
+            assert "costs about the same" in change, change
+        if abs(weeks) >= 0.5:
+            direction = "longer" if weeks > 0 else "less"
+            assert f"takes about {words.weeks(abs(weeks))} {direction}" in change, change
+        else:
+            assert "takes about as long" in change, change
+
+
+def test_no_lever_promises_a_target_no_better_than_no_skill():
+    # Issue 13: the churn story's lever offered to "Promise 2% instead of 70% recall".
+    result = scenario_result("churn_after_migration")
+    assert result["promisable_target"] < 0.1
+    assert "promisable_target" not in {lever["key"] for lever in result["levers"]}
+    resume = scenario_result("resume_screening_bias")
+    assert "promisable_target" in {lever["key"] for lever in resume["levers"]}

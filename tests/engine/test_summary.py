@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from projects.engine import estimate
+from projects.engine import classifier, estimate
 
 from .checks import SCENARIO_NAMES, people_texts, scenario, scenario_result, wording_problems
 
@@ -138,3 +138,95 @@ def test_a_reachable_target_is_never_called_impossible():
 def test_the_serving_cost_is_yearly_and_outside_the_project_cost():
     result = estimate({**scenario("seasonal_recommendations_drift"), "trials": 1000}, levers=False)
     assert any("$24k a year" in sentence for sentence in result["summary"]), result["summary"]
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_a_target_called_impossible_is_never_also_given_a_chance(name):
+    # Issue 12: the resume story said "a 1 in 100 chance of reaching the 60% target" beside
+    # "the target is impossible as planned".
+    summary = scenario_result(name, levers=False)["summary"]
+    impossible = any("target is impossible" in sentence for sentence in summary)
+    given_a_chance = any("chance of reaching the" in sentence for sentence in summary)
+    assert not (impossible and given_a_chance), summary
+
+
+def test_a_target_reached_in_a_few_scenarios_is_unlikely_not_impossible():
+    result = scenario_result("resume_screening_bias", levers=False)
+    assert 0.0 < result["probability"]["meets_target"] < 0.05
+    text = " ".join(result["summary"])
+    assert "impossible" not in text
+    assert "target is unlikely as planned" in text or "target is out of reach" in text
+
+
+def test_a_promise_no_better_than_no_skill_is_not_made():
+    # Issue 13: the churn story promised "about 2% recall" as "a target you can promise".
+    result = scenario_result("churn_after_migration", levers=False)
+    assert result["promisable_target"] < classifier.useful_floor("recall", 0.15)
+    text = " ".join(result["summary"])
+    assert "A target you can promise" not in text
+    assert "No useful recall target can be promised" in text
+    assert "without skill" in text
+
+
+def test_a_useful_promise_is_still_made():
+    result = scenario_result("resume_screening_bias", levers=False)
+    assert any(s.startswith("A target you can promise: about 39%") for s in result["summary"])
+
+
+@pytest.mark.parametrize(
+    ("metric", "prevalence", "floor"),
+    [("recall", 0.15, 0.1), ("precision", 0.1, 0.19), ("accuracy", 0.002, 0.9982)],
+)
+def test_the_useful_floor_is_a_tenth_of_the_way_from_no_skill_to_perfect(metric, prevalence, floor):
+    assert classifier.useful_floor(metric, prevalence) == pytest.approx(floor)
+
+
+@pytest.mark.parametrize(
+    ("typed", "noun"),
+    [
+        (None, "positive cases"),
+        ("card payment cases", "card payment cases"),
+        ("fraud case", "fraud cases"),
+        ("fraud", "fraud cases"),
+        ("urgent request", "urgent request cases"),
+    ],
+)
+def test_any_class_name_reads_right(typed, noun):
+    # Issue 13: the default class wrote "positive case cases" and "not positive case".
+    texts = []
+    for metric, value in (("accuracy", 0.9), ("recall", 0.7)):
+        result = estimate(
+            {
+                "positive_class": typed,
+                "positive_fraction": 0.05,
+                "target_metric": metric,
+                "target_value": value,
+                "trials": 1000,
+                "seed": 3,
+            },
+            levers=False,
+        )
+        texts += people_texts(result)
+    text = " ".join(texts)
+    assert "case cases" not in text and "cases cases" not in text
+    assert '"not positive case"' not in text and '"not fraud case"' not in text
+    assert f"share of {noun} caught" in text
+    assert f"catches no {noun} at all" in text
+    modifier = noun.removesuffix(" cases")
+    assert f'"not {modifier}"' in text
+
+
+def test_the_bottom_line_says_when_a_model_without_skill_meets_the_target():
+    # Issue 13: the card-fraud bottom line gave the chance of a target that always answering
+    # "not fraud" already meets, as if it were good news.
+    summary = scenario_result("card_fraud_accuracy", levers=False)["summary"]
+    assert summary[0].startswith("Bottom line:")
+    assert 'always answering "not fraud" already scores' in summary[0]
+    assert "says nothing about the model" in summary[0]
+
+
+@pytest.mark.parametrize("name", SCENARIO_NAMES)
+def test_the_bottom_line_names_a_trivial_target_exactly_when_the_warning_does(name):
+    result = scenario_result(name, levers=False)
+    trivial = any(item["field"] == "target_value" for item in result["warnings"])
+    assert ("says nothing about the model" in result["summary"][0]) == trivial

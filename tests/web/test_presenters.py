@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projects import formatting
 from projects.engine import estimate, normalise
+from projects.engine.examples import load
 from projects.presenters.portfolio import trend
 from projects.presenters.project import revision_changes
 from projects.presenters.report import report as report_of
@@ -59,3 +60,13 @@ def test_report_from_a_real_engine_result():
     assert len(report.levers) == min(5, len(result["levers"]))
     assert all(group.drivers for group in report.driver_groups)
     assert ("Random seed", "11") in report.details
+
+
+def test_the_report_promises_no_target_the_summary_calls_useless():
+    # Issue 13: the churn story's 2% recall "target you can promise" is no promise at all.
+    result = estimate({**load("churn_after_migration"), "trials": 4000}, levers=False)
+    assert result["promisable_target"] < 0.1
+    assert report_of(result).promise == ""
+    assert any("No useful recall target" in s for s in report_of(result).summary)
+    resume = estimate({**load("resume_screening_bias"), "trials": 4000}, levers=False)
+    assert report_of(resume).promise.startswith("3")
