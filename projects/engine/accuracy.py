@@ -7,32 +7,20 @@ Vectorised over trials like the rest of the engine; nothing loops over trials in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.optimize import least_squares
 from scipy.special import betaincinv, ndtr, ndtri
 
 from . import classifier, priors
+from .derived import Derived, PilotFit
 from .draws import Draws, between, lognormal
 from .inputs import InputError
 
-if TYPE_CHECKING:
-    from .model import Derived
-
 RETENTION_POINTS = 4096
 RETENTION_GRID = (np.arange(RETENTION_POINTS) + 0.5) / RETENTION_POINTS
-
-
-@dataclass(frozen=True)
-class PilotFit:
-    """Learning curve error(n) = floor + scale * n^-exponent, fitted to pilot points."""
-
-    mean: np.ndarray  # floor, level, exponent of floor + level * (n / reference)^-exponent
-    cholesky: np.ndarray  # any square root of the covariance: draws = mean + factor @ Z
-    reference: float  # examples at which `level` is the error above the floor
 
 
 def pilot_error(examples, floor, scale, exponent):

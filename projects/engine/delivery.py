@@ -7,16 +7,14 @@ for people and legacy systems); nothing loops over trials in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
 
 from . import priors
+from .derived import Derived
 from .draws import Draws, between, lognormal
-
-if TYPE_CHECKING:
-    from .model import Derived
 
 MAX_COHORTS = 16  # people per role simulated one by one; larger roles as equal cohorts
 # Calendar weeks are capped here (about 19,000 years): beyond it "never" is the honest answer,

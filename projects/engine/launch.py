@@ -15,15 +15,13 @@ Everything is vectorised over trials and drawn from named streams (common random
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from . import priors
+from .derived import Derived
 from .draws import Draws, lognormal
-
-if TYPE_CHECKING:
-    from .model import Derived
 
 CAUSES = ("value", "overrun", "organisation")
 

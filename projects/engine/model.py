@@ -4,27 +4,13 @@ calendar time, cost) and accuracy, and whether each stakeholder target is met in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import accuracy, delivery, launch, priors
+from .derived import Derived
 from .draws import Draws
-
-
-@dataclass(frozen=True)
-class Derived:
-    """What depends on the inputs only, computed once per estimate."""
-
-    needs_explainability: bool
-    regulated: bool
-    label_cost: float
-    gpu_hours: float  # per GPU and run; when sized from the model's scale, at the median MFU
-    training_flops: float | None  # 6 x parameters x tokens, when both are given
-    production_prevalence: float
-    effective_shift: str
-    pilot: accuracy.PilotFit | None
 
 
 def derive(project: dict[str, Any]) -> Derived:
