@@ -167,27 +167,46 @@ def _error(status: int, message: str, **extra) -> JsonResponse:
     return response
 
 
-@csrf_exempt
-@require_POST
-def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
+def _token_and_project(
+    request: HttpRequest, project_id: int
+) -> tuple[ApiToken | None, Project | None, JsonResponse | None]:
+    """The request's team token and that team's project, or the JSON 401/404 that refuses it."""
     token = ApiToken.for_header(request.headers.get("Authorization", ""))
     if token is None:
-        return _error(
+        refused = _error(
             401,
             "Send a valid, unrevoked team API token as `Authorization: Bearer <token>`. "
             "Team owners create tokens on the team page.",
         )
+        return None, None, refused
     token.mark_used()
     project = Project.objects.filter(pk=project_id, team=token.team).first()
     if project is None:
-        return _error(404, f"The team {token.team} has no project with id {project_id}.")
+        return (
+            token,
+            None,
+            _error(404, f"The team {token.team} has no project with id {project_id}."),
+        )
+    return token, project, None
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The request's body; one over Django's own limit reads as too long, so it is said as JSON."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return b"x" * (MAX_BODY_BYTES + 1)
+
+
+@csrf_exempt
+@require_POST
+def checkin_create(request: HttpRequest, project_id: int) -> JsonResponse:
+    token, project, refused = _token_and_project(request, project_id)
+    if refused is not None:
+        return refused
     if project.archived:
         return _error(409, f"{project} is archived; restore it before checking in.")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        body = b"x" * (MAX_BODY_BYTES + 1)  # over Django's own limit too: say so, as JSON
-    payload, problem = parse_body(body)
+    payload, problem = parse_body(_body(request))
     if problem:
         return _error(
             400, "The body is not a JSON object of check-in fields.", fields={"body": problem}
@@ -353,22 +372,10 @@ def outcome_json(outcome: Outcome | None, later: dict) -> dict | None:
 def outcome_create(request: HttpRequest, project_id: int) -> JsonResponse:
     """Close a project (or correct its outcome, keeping the old one), and add production scores
     after launch. 201 when it closes the project, 200 for a correction or later scores."""
-    token = ApiToken.for_header(request.headers.get("Authorization", ""))
-    if token is None:
-        return _error(
-            401,
-            "Send a valid, unrevoked team API token as `Authorization: Bearer <token>`. "
-            "Team owners create tokens on the team page.",
-        )
-    token.mark_used()
-    project = Project.objects.filter(pk=project_id, team=token.team).first()
-    if project is None:
-        return _error(404, f"The team {token.team} has no project with id {project_id}.")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        body = b"x" * (MAX_BODY_BYTES + 1)
-    payload, problem = parse_body(body)
+    token, project, refused = _token_and_project(request, project_id)
+    if refused is not None:
+        return refused
+    payload, problem = parse_body(_body(request))
     if problem:
         return _error(
             400, "The body is not a JSON object of outcome fields.", fields={"body": problem}
