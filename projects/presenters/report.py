@@ -340,30 +340,23 @@ def _compute_rows(result: dict, key: str) -> list[Outcome]:
     inputs = result.get("inputs") or {}
     gpus = inputs.get("gpus_per_run")
     if key == "gpu_hours":
-        return [
-            Outcome(
-                label="Training compute",
-                target="",
-                low=gpu_hours(stats.get("p10")),
-                middle=gpu_hours(stats.get("p50")),
-                high=gpu_hours(stats.get("p90")),
-                chance="",
-                tone="none",
-                note="GPU-hours over all training runs, part of the cost above.",
-            )
-        ]
-    # The input as typed (2,048 GPUs), not rounded like a result.
-    on = f" on {gpus:,} GPU{'s' if gpus != 1 else ''} a run" if isinstance(gpus, int) else ""
+        label, number = "Training compute", gpu_hours
+        note = "GPU-hours over all training runs, part of the cost above."
+    else:
+        # The input as typed (2,048 GPUs), not rounded like a result.
+        on = f" on {gpus:,} GPU{'s' if gpus != 1 else ''} a run" if isinstance(gpus, int) else ""
+        label, number = "Training time", weeks
+        note = f"Weeks the GPUs take to train{on}, part of the weeks above."
     return [
         Outcome(
-            label="Training time",
+            label=label,
             target="",
-            low=weeks(stats.get("p10")),
-            middle=weeks(stats.get("p50")),
-            high=weeks(stats.get("p90")),
+            low=number(stats.get("p10")),
+            middle=number(stats.get("p50")),
+            high=number(stats.get("p90")),
             chance="",
             tone="none",
-            note=f"Weeks the GPUs take to train{on}, part of the weeks above.",
+            note=note,
         )
     ]
 
